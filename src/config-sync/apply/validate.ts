@@ -1,0 +1,113 @@
+/**
+ * Validation of a candidate config by the real `dhcpd -t`. The candidate is
+ * written to a temporary file (beside the live file when its directory is
+ * given, and dhcpd runs there, so relative `include`s resolve the same way),
+ * checked, and always deleted. Without a dhcpd binary there is no validation,
+ * and that is an error of its own, never a pass.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readDhcpdOutput } from './dhcpd-output';
+
+export interface ValidationResult {
+  ok: boolean;
+  /** One entry per problem, `line N: <message> (at: <text of line N>)` for lines of the candidate. */
+  messages: string[];
+  /** Everything dhcpd printed, with the temporary path replaced. */
+  output: string;
+}
+
+export class DhcpdNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DhcpdNotFoundError';
+  }
+}
+
+/** dhcpd lives in sbin, which a service's PATH often lacks. */
+const SBIN_DIRECTORIES = ['/usr/sbin', '/sbin'];
+const DHCPD_TIMEOUT_MS = 60_000;
+
+/** Where to look: an explicit path as given, or a bare name through PATH and then the sbin directories. */
+function candidates(bin?: string): string[] {
+  const wanted = bin !== undefined && bin !== '' ? bin : process.env.DHCPD_BIN || 'dhcpd';
+  if (wanted.includes('/')) return [path.resolve(wanted)];
+  const directories = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '');
+  return [...directories, ...SBIN_DIRECTORIES].map((dir) => path.join(dir, wanted));
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The dhcpd binary to use: `bin`, else `DHCPD_BIN`, else `dhcpd` on the PATH or in /usr/sbin, /sbin. */
+export function findDhcpdSync(bin?: string): string | null {
+  return candidates(bin).find(isExecutableFile) ?? null;
+}
+
+export async function findDhcpd(bin?: string): Promise<string | null> {
+  return findDhcpdSync(bin);
+}
+
+export async function validateConfig(text: string, opts: { dhcpdBin?: string; dir?: string } = {}): Promise<ValidationResult> {
+  const dhcpd = await findDhcpd(opts.dhcpdBin);
+  if (dhcpd === null) {
+    throw new DhcpdNotFoundError(
+      `dhcpd was not found (looked for ${opts.dhcpdBin || process.env.DHCPD_BIN || 'dhcpd'} on the PATH and in ${SBIN_DIRECTORIES.join(', ')}); the config cannot be validated`,
+    );
+  }
+  const dir = opts.dir ?? os.tmpdir();
+  const tempPath = path.join(dir, `.dhcpd-candidate-${process.pid}-${randomBytes(6).toString('hex')}.conf`);
+  const handle = await fs.open(tempPath, 'wx', 0o600);
+  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+    } finally {
+      await handle.close();
+    }
+    const run = await runDhcpd(dhcpd, ['-t', '-4', '-cf', tempPath], opts.dir);
+    const report = readDhcpdOutput(run.output, tempPath, text);
+    if (run.timedOut) report.messages.push(`dhcpd -t did not finish within ${DHCPD_TIMEOUT_MS / 1000} s`);
+    return { ok: run.exitCode === 0 && !run.timedOut, ...report };
+  } finally {
+    await fs.rm(tempPath, { force: true });
+  }
+}
+
+interface DhcpdRun {
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+}
+
+/** Runs dhcpd with stdout and stderr gathered into one text, in the order they arrive. */
+function runDhcpd(dhcpd: string, args: string[], cwd: string | undefined): Promise<DhcpdRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(dhcpd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, DHCPD_TIMEOUT_MS);
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(error.code === 'ENOENT' || error.code === 'EACCES' ? new DhcpdNotFoundError(`dhcpd could not be started: ${error.message}`) : error);
+    });
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({ exitCode, output: Buffer.concat(chunks).toString('utf8'), timedOut });
+    });
+  });
+}

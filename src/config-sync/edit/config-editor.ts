@@ -1,0 +1,325 @@
+/**
+ * Collects changes against one parsed file and turns them into text edits
+ * against its original text. Operations only record intent; `edits()`
+ * resolves them together, which lets a new peer declaration be placed before
+ * the pools this same editor makes refer to it, and lets a removal swallow
+ * edits inside what it removes. For the same target the last call wins.
+ */
+import {
+  children,
+  findNode,
+  headTokens,
+  isKeyword,
+  previousSibling,
+  topLevelAncestor,
+  type Cst,
+  type CstBlock,
+  type CstNode,
+  type CstStatement,
+} from '../dhcpd/cst';
+import type { ConfigModel, PoolModel, SubnetModel } from '../dhcpd/model';
+import { applyEdits, type TextEdit, type TextRange } from '../text-edit';
+import { insertAsFirstChild, insertAsLastChild, type EditContext } from './block-insert';
+import { disableSubnetEdits, enableSubnetEdits } from './disable';
+import { indentBefore, lineStart } from './lines';
+import { rewritePeer } from './peer-rewrite';
+import { removalEdit } from './removal';
+import {
+  failoverPeerStatement,
+  peerLines,
+  renderPeer,
+  renderPool,
+  renderSubnet,
+  type PeerDeclaration,
+  type PoolSpec,
+  type SubnetSpec,
+} from './render';
+import { blockIndentUnit, detectStyle, type FileStyle } from './style';
+import { checkBase64, checkIdentifier, checkInteger, ConfigValueError, quoteString } from './values';
+
+export interface OmapiKeySpec {
+  name: string;
+  algorithm: 'hmac-md5';
+  secret: string;
+}
+
+/** Placement of a new peer declaration: before a top-level node, or appended at the end. */
+type PeerPlacement = { kind: 'before'; node: CstNode } | { kind: 'end' };
+
+export class ConfigEditor {
+  private readonly cst: Cst;
+  private readonly context: EditContext;
+  /** null: remove the declaration. */
+  private readonly peerChanges = new Map<string, PeerDeclaration | null>();
+  private readonly poolPeers = new Map<number, { pool: PoolModel; name: string | null }>();
+  private readonly addedPools: { subnet: SubnetModel; spec: PoolSpec }[] = [];
+  private readonly addedSubnets: SubnetSpec[] = [];
+  private readonly removedPools = new Map<number, PoolModel>();
+  private readonly removedSubnets = new Map<number, SubnetModel>();
+  private readonly subnetStates = new Map<number, { subnet: SubnetModel; disabled: boolean }>();
+  private omapi: { port: number; key?: OmapiKeySpec } | null = null;
+
+  constructor(private readonly model: ConfigModel) {
+    this.cst = model.cst;
+    let style: FileStyle | null = null;
+    this.context = {
+      cst: model.cst,
+      text: model.text,
+      get style(): FileStyle {
+        style ??= detectStyle(model.cst);
+        return style;
+      },
+      starts: model.cst.tokens.starts,
+    };
+  }
+
+  /** Rewrites the declaration named `decl.name` in place (see peer-rewrite.ts), or adds one. */
+  upsertFailoverPeer(decl: PeerDeclaration): this {
+    peerLines(decl);
+    this.peerChanges.set(decl.name, decl);
+    return this;
+  }
+
+  removeFailoverPeer(name: string): this {
+    this.peerChanges.set(name, null);
+    return this;
+  }
+
+  setPoolFailoverPeer(pool: PoolModel, name: string | null): this {
+    this.blockAt(pool.range, 'pool');
+    if (name !== null) quoteString(name);
+    this.poolPeers.set(pool.range.start, { pool, name });
+    return this;
+  }
+
+  addSubnet(spec: SubnetSpec): this {
+    renderSubnet(spec, '');
+    this.addedSubnets.push(spec);
+    return this;
+  }
+
+  addPool(subnet: SubnetModel, spec: PoolSpec): this {
+    this.blockAt(subnet.range, 'subnet');
+    renderPool(spec, '');
+    this.addedPools.push({ subnet, spec });
+    return this;
+  }
+
+  removePool(pool: PoolModel): this {
+    this.blockAt(pool.range, 'pool');
+    this.removedPools.set(pool.range.start, pool);
+    return this;
+  }
+
+  removeSubnet(subnet: SubnetModel): this {
+    this.blockAt(subnet.range, 'subnet');
+    this.removedSubnets.set(subnet.range.start, subnet);
+    return this;
+  }
+
+  /** Every pool gets `deny all clients;` and every direct range a disabled pool of its own (dhcpd/disabled-marker.ts). */
+  disableSubnet(subnet: SubnetModel): this {
+    this.blockAt(subnet.range, 'subnet');
+    this.subnetStates.set(subnet.range.start, { subnet, disabled: true });
+    return this;
+  }
+
+  /** Removes exactly what disableSubnet added. */
+  enableSubnet(subnet: SubnetModel): this {
+    this.blockAt(subnet.range, 'subnet');
+    this.subnetStates.set(subnet.range.start, { subnet, disabled: false });
+    return this;
+  }
+
+  /**
+   * Adds `omapi-port N;`, and with a key, the `key` declaration and
+   * `omapi-key NAME;`, each only when the file has none. Existing values are
+   * left as the operator set them.
+   */
+  ensureOmapi(port: number, key?: OmapiKeySpec): this {
+    checkInteger(port, 1, 65535, 'OMAPI port');
+    if (key !== undefined) {
+      checkIdentifier(key.name, 'OMAPI key name');
+      checkBase64(key.secret, 'OMAPI key secret');
+      if (key.algorithm !== 'hmac-md5') throw new ConfigValueError(`Unsupported OMAPI key algorithm ${JSON.stringify(key.algorithm)}`);
+    }
+    this.omapi = { port, key };
+    return this;
+  }
+
+  edits(): TextEdit[] {
+    const edits: TextEdit[] = [];
+    const appended: string[][] = [];
+    for (const [name, decl] of this.peerChanges) {
+      const existing = this.model.peers.filter((peer) => peer.name === name);
+      if (decl === null) {
+        for (const peer of existing) edits.push(this.removal(peer.range));
+      } else if (existing.length > 0) {
+        edits.push(...rewritePeer(this.context, this.blockAt(existing[0].range, 'failover'), decl));
+      } else {
+        const placement = this.peerPlacement(name);
+        if (placement.kind === 'end') appended.push(renderPeer(decl, this.context.style.indentUnit));
+        else edits.push(this.insertBeforeTopLevel(placement.node, renderPeer(decl, this.context.style.indentUnit)));
+      }
+    }
+    for (const { pool, name } of this.poolPeers.values()) edits.push(...this.poolPeerEdits(pool, name));
+    for (const { subnet, spec } of this.addedPools) {
+      const block = this.blockAt(subnet.range, 'subnet');
+      edits.push(insertAsLastChild(this.context, block, renderPool(spec, blockIndentUnit(this.cst, this.context.style, block))));
+    }
+    for (const { subnet, disabled } of this.subnetStates.values()) {
+      const block = this.blockAt(subnet.range, 'subnet');
+      edits.push(...(disabled ? disableSubnetEdits(this.context, block) : enableSubnetEdits(this.context, block)));
+    }
+    for (const spec of this.addedSubnets) appended.push(renderSubnet(spec, this.context.style.indentUnit));
+    const omapiLines = this.omapiLines();
+    if (omapiLines.length > 0) appended.push(omapiLines);
+    if (appended.length > 0) edits.push(this.appendAtEnd(appended));
+
+    const removals = [...this.removedPools.values(), ...this.removedSubnets.values()].map((node) => this.removal(node.range));
+    return mergeOverlappingDeletions([...withoutEditsInside(edits, removals), ...withoutEditsInside(removals, removals)]);
+  }
+
+  apply(): string {
+    return applyEdits(this.model.text, this.edits());
+  }
+
+  /** The block of a model node; refuses nodes from another model. */
+  private blockAt(range: TextRange, ...keywords: string[]): CstBlock {
+    const node = findNode(this.cst, range.start, range.end);
+    if (node?.kind !== 'block' || !keywords.some((keyword) => isKeyword(this.cst, node.firstToken, keyword))) {
+      throw new Error(`No ${keywords.join(' or ')} declaration at ${range.start}-${range.end} in this file: the model passed in belongs to another text`);
+    }
+    return node;
+  }
+
+  private removal(range: TextRange): TextEdit {
+    return removalEdit(this.model.text, range.start, range.end);
+  }
+
+  private poolPeerEdits(pool: PoolModel, name: string | null): TextEdit[] {
+    const block = this.blockAt(pool.range, 'pool');
+    const statements = children(this.cst, block).filter((child): child is CstStatement => this.isFailoverPeerStatement(child));
+    if (name === null) return statements.map((statement) => this.removal(statement));
+    const [first, ...others] = statements;
+    if (first === undefined) return [insertAsFirstChild(this.context, block, failoverPeerStatement(name))];
+    const edits = others.map((statement) => this.removal(statement));
+    if (pool.failoverPeer !== name) {
+      const nameToken = headTokens(this.cst, first)[2];
+      const { starts } = this.context;
+      edits.push({ offset: starts[nameToken], length: starts[nameToken + 1] - starts[nameToken], content: quoteString(name) });
+    }
+    return edits;
+  }
+
+  private isFailoverPeerStatement(node: CstNode): node is CstStatement {
+    if (node.kind !== 'statement') return false;
+    const head = headTokens(this.cst, node);
+    return head.length === 3 && isKeyword(this.cst, head[0], 'failover') && isKeyword(this.cst, head[1], 'peer');
+  }
+
+  /**
+   * Before the first top-level declaration with a pool that will refer to the
+   * peer (pools this editor sets or adds included, removed ones not); at the
+   * end when only subnets this editor appends refer to it; with no referrer,
+   * before the first top-level declaration holding a subnet; else at the end.
+   */
+  private peerPlacement(name: string): PeerPlacement {
+    const referrers: TextRange[] = [];
+    for (const subnet of this.model.subnets) {
+      if (this.removedSubnets.has(subnet.range.start)) continue;
+      for (const pool of subnet.pools) {
+        if (this.removedPools.has(pool.range.start)) continue;
+        const change = this.poolPeers.get(pool.range.start);
+        if ((change === undefined ? pool.failoverPeer : change.name) === name) referrers.push(pool.range);
+      }
+    }
+    for (const { subnet, spec } of this.addedPools) {
+      if (spec.failoverPeer === name && !this.removedSubnets.has(subnet.range.start)) referrers.push(subnet.range);
+    }
+    const referredByAppended = this.addedSubnets.some((spec) => spec.pools.some((pool) => pool.failoverPeer === name));
+    if (referrers.length === 0 && !referredByAppended && this.model.subnets.length > 0) referrers.push(this.model.subnets[0].range);
+    if (referrers.length === 0) return { kind: 'end' };
+    const first = referrers.map((range) => topLevelAncestor(this.cst, this.blockAt(range, 'subnet', 'pool'))).reduce((a, b) => (b.start < a.start ? b : a));
+    return { kind: 'before', node: first };
+  }
+
+  /**
+   * New top-level lines go in front of `node` and of the comment lines right
+   * above it (they describe it), followed by an empty line.
+   */
+  private insertBeforeTopLevel(node: CstNode, lines: string[]): TextEdit {
+    const { text, style } = this.context;
+    const indent = indentBefore(text, node.start);
+    const block = lines.map((line) => (indent ?? '') + line).join(style.eol);
+    if (indent === null) return { offset: node.start, length: 0, content: block + style.eol };
+    let offset = lineStart(text, node.start);
+    for (let comment = previousSibling(this.cst, node); comment?.kind === 'comment'; comment = previousSibling(this.cst, comment)) {
+      if (indentBefore(text, comment.start) === null || !/^[ \t]*\r?\n$/.test(text.slice(comment.end, offset))) break;
+      offset = lineStart(text, comment.start);
+    }
+    return { offset, length: 0, content: block + style.eol + style.eol };
+  }
+
+  private omapiLines(): string[] {
+    if (this.omapi === null) return [];
+    const { port, key } = this.omapi;
+    const unit = this.context.style.indentUnit;
+    const lines: string[] = [];
+    if (key !== undefined && !this.model.keys.includes(key.name)) {
+      lines.push(`key ${key.name} {`, `${unit}algorithm ${key.algorithm};`, `${unit}secret ${quoteString(key.secret)};`, '}');
+    }
+    if (this.model.omapiPort === null) lines.push(`omapi-port ${port};`);
+    if (key !== undefined && this.model.omapiKey === null) lines.push(`omapi-key ${key.name};`);
+    return lines;
+  }
+
+  /**
+   * One edit for everything appended, so the separators are decided once: a
+   * line break when the file lacks a final one (its last line may be a
+   * comment), then an empty line before each new declaration.
+   */
+  private appendAtEnd(chunks: string[][]): TextEdit {
+    const { text, style } = this.context;
+    let prefix = '';
+    if (text.length > 0) {
+      const terminated = text.endsWith('\n');
+      const lastLine = text.slice(lineStart(text, terminated ? text.length - 1 : text.length), text.length);
+      if (!terminated) prefix += style.eol;
+      if (!/^[ \t\r\n]*$/.test(lastLine)) prefix += style.eol;
+    }
+    return { offset: text.length, length: 0, content: prefix + chunks.map((lines) => lines.join(style.eol) + style.eol).join(style.eol) };
+  }
+}
+
+/** Drops edits that fall inside a removed range (they would change text that is going away). */
+function withoutEditsInside(edits: TextEdit[], removals: TextEdit[]): TextEdit[] {
+  return edits.filter(
+    (edit) =>
+      !removals.some((removal) => {
+        if (removal === edit) return false;
+        const end = edit.offset + edit.length;
+        const removalEnd = removal.offset + removal.length;
+        if (edit.length === 0) return edit.offset > removal.offset && edit.offset < removalEnd;
+        return edit.offset >= removal.offset && end <= removalEnd;
+      }),
+  );
+}
+
+/**
+ * Two removals on one line can both claim the whitespace between them
+ * (`a; b;` with both removed); deleting the union is what both meant.
+ */
+function mergeOverlappingDeletions(edits: TextEdit[]): TextEdit[] {
+  const isDeletion = (edit: TextEdit): boolean => edit.length > 0 && edit.content === '';
+  const merged: TextEdit[] = [];
+  for (const deletion of edits.filter(isDeletion).sort((a, b) => a.offset - b.offset)) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && deletion.offset < last.offset + last.length) {
+      last.length = Math.max(last.length, deletion.offset + deletion.length - last.offset);
+    } else {
+      merged.push({ ...deletion });
+    }
+  }
+  return [...edits.filter((edit) => !isDeletion(edit)), ...merged];
+}
