@@ -1,0 +1,2 @@
+/** Live failover state of configured relationships, as the dhcpd servers themselves report it over OMAPI. */
+export { createLiveStateReader, type LiveStateReader, type LiveStateReaderOptions, type LiveStateServer, type PeerLiveState, type PollOutcome } from './reader';

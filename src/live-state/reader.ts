@@ -1,0 +1,153 @@
+import { OmapiConnection, OmapiError, type OmapiKey, queryFailoverState } from '../omapi';
+
+/** What one server says about one failover relationship (the GraphQL `PeerLiveState`). */
+export interface PeerLiveState {
+  /** true when the state was read; false when it could not be, for whatever reason `error` gives */
+  reachable: boolean;
+  state: string | null;
+  partnerState: string | null;
+  error: string | null;
+  /** ISO 8601 time the answer (or the failure) came in */
+  checkedAt: string;
+}
+
+export interface LiveStateServer {
+  address: string;
+  omapiPort: number;
+  omapiKey?: OmapiKey | null;
+}
+
+export type PollOutcome = 'ok' | 'unreachable';
+
+export interface LiveStateReaderOptions {
+  /** bound on connecting and on each OMAPI answer */
+  timeoutMs?: number;
+  /** how long an answer (or a failure) is served from memory */
+  ttlMs?: number;
+  /** called once per relationship actually polled (cache hits are not polls) */
+  onPoll?: (outcome: PollOutcome) => void;
+}
+
+export interface LiveStateReader {
+  /** Never rejects: failures come back as `reachable: false` with `error`. */
+  read(server: LiveStateServer, peerName: string): Promise<PeerLiveState>;
+}
+
+interface CacheEntry {
+  result: Promise<PeerLiveState>;
+  /** unset while the poll is in flight: concurrent readers share it */
+  expiresAt?: number;
+}
+
+interface Batch {
+  server: LiveStateServer;
+  peers: Map<string, (state: PeerLiveState) => void>;
+}
+
+/**
+ * Reads failover state over OMAPI with a per-(address, port, peer) cache. Reads asked for in the same turn of the
+ * event loop (a GraphQL response resolving many relationships) are batched per server: one connection per server,
+ * one `open failover-state` per peer on it — dhcpd's OMAPI listener has a backlog of one and handles connections
+ * one at a time, so hundreds of simultaneous connections to it would mostly time out.
+ */
+export function createLiveStateReader(opts: LiveStateReaderOptions = {}): LiveStateReader {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const ttlMs = opts.ttlMs ?? 5000;
+  const cache = new Map<string, CacheEntry>();
+  let batches = new Map<string, Batch>();
+  let lastSweep = Date.now();
+
+  const record = (outcome: PollOutcome) => {
+    try {
+      opts.onPoll?.(outcome);
+    } catch {
+      // metrics must never turn a read into a failure
+    }
+  };
+
+  const flush = () => {
+    const current = batches;
+    batches = new Map();
+    for (const batch of current.values()) void pollServer(batch, timeoutMs, record);
+  };
+
+  // Entries are only dropped lazily, at most once per ttl, so reads stay O(1) and the map cannot grow forever.
+  const sweep = (now: number) => {
+    if (now - lastSweep < ttlMs) return;
+    lastSweep = now;
+    for (const [key, entry] of cache) if (entry.expiresAt !== undefined && entry.expiresAt <= now) cache.delete(key);
+  };
+
+  return {
+    read(server, peerName) {
+      const now = Date.now();
+      sweep(now);
+      const key = `${server.address}|${server.omapiPort}|${peerName}`;
+      const cached = cache.get(key);
+      if (cached && (cached.expiresAt === undefined || cached.expiresAt > now)) return cached.result;
+
+      let settle!: (state: PeerLiveState) => void;
+      const entry: CacheEntry = { result: new Promise<PeerLiveState>((resolve) => (settle = resolve)) };
+      cache.set(key, entry);
+      const batchKey = serverKey(server);
+      let batch = batches.get(batchKey);
+      if (!batch) {
+        if (batches.size === 0) setImmediate(flush);
+        batch = { server, peers: new Map() };
+        batches.set(batchKey, batch);
+      }
+      batch.peers.set(peerName, (state) => {
+        entry.expiresAt = Date.now() + ttlMs;
+        settle(state);
+      });
+      return entry.result;
+    },
+  };
+}
+
+/** One connection for all peers asked of this server; a failure to connect answers for all of them. */
+async function pollServer(batch: Batch, timeoutMs: number, record: (outcome: PollOutcome) => void): Promise<void> {
+  const { server } = batch;
+  const waiting = new Map(batch.peers);
+  const answer = (peerName: string, state: PeerLiveState) => {
+    const settle = waiting.get(peerName);
+    if (!settle) return;
+    waiting.delete(peerName);
+    record(state.reachable ? 'ok' : 'unreachable');
+    settle(state);
+  };
+  let conn: OmapiConnection | undefined;
+  try {
+    conn = await OmapiConnection.connect({ host: server.address, port: server.omapiPort, key: server.omapiKey, timeoutMs });
+    for (const peerName of batch.peers.keys()) {
+      try {
+        const s = await queryFailoverState(conn, peerName);
+        answer(peerName, { reachable: true, state: s.localState, partnerState: s.partnerState, error: null, checkedAt: isoNow() });
+      } catch (err) {
+        // A missing peer leaves the connection usable; after a timeout or a close the rest fail at once with it.
+        answer(peerName, unreachable(errorText(err)));
+      }
+    }
+  } catch (err) {
+    for (const peerName of [...waiting.keys()]) answer(peerName, unreachable(errorText(err)));
+  } finally {
+    conn?.close();
+  }
+}
+
+function serverKey(server: LiveStateServer): string {
+  const key = server.omapiKey;
+  return `${server.address}|${server.omapiPort}|${key ? `${key.name}|${key.algorithm}|${key.secret}` : ''}`;
+}
+
+function unreachable(error: string): PeerLiveState {
+  return { reachable: false, state: null, partnerState: null, error, checkedAt: isoNow() };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof OmapiError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function isoNow(): string {
+  return new Date().toISOString();
+}
