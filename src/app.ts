@@ -1,0 +1,158 @@
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { auditRefusedMutations } from './audit/plugin';
+import { AuditLog } from './audit/audit-log';
+import type { Authenticator } from './auth/authenticate';
+import { requireRole, unauthenticatedRequest } from './auth/http';
+import { tokenAuthenticator } from './auth/token-authenticator';
+import { ConfigFileCache, findDhcpd } from './config-sync';
+import type { Settings } from './config';
+import { Context, createContext } from './context';
+import { openDatabase } from './db/data-source';
+import { GatewayError } from './errors';
+import { complexityLimitPlugin } from './graphql-limits/complexity';
+import { httpErrors } from './graphql-limits/http-errors';
+import { LIMITS, QUERY_TOO_COMPLEX } from './graphql-limits/limits';
+import { queryShapeRule } from './graphql-limits/shape-rule';
+import { Metrics } from './metrics';
+import { createSchema } from './schema';
+import { createServices, Services } from './services';
+
+export interface Gateway {
+  app: express.Express;
+  db: DataSource;
+  services: Services;
+  metrics: Metrics;
+  /** path of the dhcpd used for validation, or null when none was found */
+  dhcpd: string | null;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  log?: (line: string) => void;
+  auth?: Authenticator;
+}
+
+/** Wires database, services, GraphQL and the HTTP routes; index.ts only adds listen(). */
+export async function createGateway(settings: Settings, options: GatewayOptions = {}): Promise<Gateway> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const metrics = new Metrics();
+  const db = await openDatabase({ url: settings.databaseUrl, onStatement: () => metrics.sqlStatements.inc() });
+  const dhcpd = await findDhcpd(settings.dhcpdBin ?? undefined);
+  const files = new ConfigFileCache();
+  const services = createServices(db, files, settings, metrics, dhcpd !== null);
+  // GATEWAY_ADMIN_TOKEN and the api_token table (src/auth); the audit log of mutations (src/audit).
+  const auth = options.auth ?? tokenAuthenticator(db, settings.adminToken);
+  const audit = new AuditLog(db);
+
+  const apollo = new ApolloServer<Context>({
+    schema: await createSchema(),
+    introspection: settings.introspection,
+    // Abuse limits (src/graphql-limits, docs/security.md): tokens at parse time, shape at validation, cost per request.
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    validationRules: [queryShapeRule()],
+    // Stacks and internals stay in our log (with the request id), never in a response.
+    includeStacktraceInErrorResponses: false,
+    // index.ts owns shutdown; Apollo's own signal handler would race it (a second stop() never settles).
+    stopOnTerminationSignals: false,
+    plugins: [
+      // We set no cache hints; the plugin would only cost time on large answers.
+      ApolloServerPluginCacheControlDisabled(),
+      settings.explorer ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      observe(metrics, log),
+      complexityLimitPlugin(),
+      auditRefusedMutations(),
+    ],
+    formatError: maskInternalErrors,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', async (_req, res) => {
+    let database = 'ok';
+    try {
+      await db.query('SELECT 1');
+    } catch {
+      database = 'unavailable';
+    }
+    res.status(database === 'ok' ? 200 : 503).json({
+      status: database === 'ok' ? 'ok' : 'degraded',
+      database,
+      dhcpd: dhcpd ? 'found: candidate configs are validated with dhcpd -t' : 'NOT FOUND: configs are written without dhcpd -t validation',
+    });
+  });
+  app.get('/metrics', requireRole(auth, 'viewer'), async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: LIMITS.bodyBytes }),
+    expressMiddleware(apollo, {
+      // Every GraphQL request needs a valid token (401 otherwise); roles are checked per field (schema.ts).
+      context: async ({ req }) => {
+        const context = await createContext({ db, services, auth, audit }, req);
+        if (!context.user) throw unauthenticatedRequest();
+        return context;
+      },
+    }),
+  );
+  app.use(httpErrors(LIMITS.bodyBytes, log));
+
+  return {
+    app,
+    db,
+    services,
+    metrics,
+    dhcpd,
+    async stop() {
+      await apollo.stop();
+      await db.destroy();
+    },
+  };
+}
+
+const EXPOSED = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', QUERY_TOO_COMPLEX, 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** Errors we raise on purpose reach the client as they are; anything else is logged and masked. */
+function maskInternalErrors(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GatewayError) return formatted;
+  if (original instanceof GraphQLError && EXPOSED.has(String(original.extensions.code ?? formatted.extensions?.code))) return formatted;
+  if (!(original instanceof GraphQLError) && EXPOSED.has(String(formatted.extensions?.code))) return formatted;
+  return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+}
+
+/** Request duration by operation, and a log line with the request id for every error that was masked. */
+function observe(metrics: Metrics, log: (line: string) => void): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      const end = metrics.requestDuration.startTimer();
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const e of errors) {
+            const original = unwrapResolverError(e);
+            if (original instanceof GraphQLError && (original instanceof GatewayError || EXPOSED.has(String(original.extensions.code)))) continue;
+            log(`request ${contextValue.requestId}: internal error: ${(original as Error)?.stack ?? String(original)}`);
+          }
+        },
+        async willSendResponse({ contextValue, operation, operationName, response }) {
+          const body = response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          for (const e of errors ?? []) {
+            if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+          end({ operation: operationName ?? 'anonymous', type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+}

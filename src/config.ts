@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Per-server settings that only the operator may set: never API fields. */
+export interface ServerHooks {
+  /** argv of the reload command, run without a shell after the server's file was replaced */
+  reload?: string[];
+  reloadTimeoutSeconds: number;
+  omapiPort: number;
+  omapiKey?: { name: string; algorithm: 'hmac-md5'; secret: string };
+}
+
+export interface Settings {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  configRoot: string;
+  /** explicit DHCPD_BIN, or null to look for `dhcpd` on the PATH */
+  dhcpdBin: string | null;
+  adminToken: string | null;
+  /** introspection and the explorer page; on unless NODE_ENV=production or set explicitly */
+  introspection: boolean;
+  explorer: boolean;
+  hooksFor(serverName: string): ServerHooks;
+}
+
+const DEFAULT_HOOKS: ServerHooks = { reloadTimeoutSeconds: 30, omapiPort: 7911 };
+
+export class SettingsError extends Error {}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const production = env.NODE_ENV === 'production';
+  const port = Number(env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
+  const hooks = loadServerHooks(env.GATEWAY_SERVERS_FILE);
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/gateway.db',
+    configRoot: path.resolve(env.CONFIG_ROOT ?? './data/servers'),
+    dhcpdBin: env.DHCPD_BIN || null,
+    adminToken: env.GATEWAY_ADMIN_TOKEN || null,
+    introspection: flag(env.GRAPHQL_INTROSPECTION, !production),
+    explorer: flag(env.GRAPHQL_EXPLORER, !production),
+    hooksFor: (name) => ({ ...DEFAULT_HOOKS, ...hooks.defaults, ...hooks.servers[name] }),
+  };
+}
+
+interface ServerHooksFile {
+  defaults: Partial<ServerHooks>;
+  servers: Record<string, Partial<ServerHooks>>;
+}
+
+/** GATEWAY_SERVERS_FILE: JSON `{ "defaults": {…}, "servers": { "<name>": { "reload": [argv…], "omapiPort": 7911, "omapiKey": {…} } } }` */
+function loadServerHooks(file: string | undefined): ServerHooksFile {
+  if (!file) return { defaults: {}, servers: {} };
+  let parsed: Partial<ServerHooksFile>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerHooksFile>;
+  } catch (e) {
+    throw new SettingsError(`GATEWAY_SERVERS_FILE: cannot read ${file}: ${(e as Error).message}`);
+  }
+  const all = [parsed.defaults ?? {}, ...Object.values(parsed.servers ?? {})];
+  for (const h of all) {
+    if (h.reload !== undefined && (!Array.isArray(h.reload) || h.reload.length === 0 || !h.reload.every((a) => typeof a === 'string'))) {
+      throw new SettingsError('GATEWAY_SERVERS_FILE: "reload" must be a non-empty array of strings (argv, no shell)');
+    }
+  }
+  return { defaults: parsed.defaults ?? {}, servers: parsed.servers ?? {} };
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { AuditLog } from './audit/audit-log';
+import type { AuditScope } from './audit/scope';
+import type { Authenticator } from './auth/authenticate';
+import { bearerToken } from './auth/authenticate';
+import type { Caller } from './auth/roles';
+import { createLoaders, Loaders } from './loaders';
+import type { Services } from './services';
+
+export interface Context {
+  requestId: string;
+  user: Caller | null;
+  loaders: Loaders;
+  services: Services;
+  /** the audit log of mutations (src/audit) */
+  audit: AuditLog;
+  /** the audit row of the mutation field being resolved; resolvers hand it to their service */
+  auditScope?: AuditScope;
+}
+
+export interface ContextDeps {
+  db: DataSource;
+  services: Services;
+  auth: Authenticator;
+  audit: AuditLog;
+}
+
+/** Built afresh for every request: loaders are never shared between requests (nor users). */
+export async function createContext(deps: ContextDeps, req: Pick<IncomingMessage, 'headers'>): Promise<Context> {
+  const header = req.headers.authorization;
+  return {
+    requestId: randomUUID(),
+    user: await deps.auth.authenticate(bearerToken(Array.isArray(header) ? header[0] : header)),
+    loaders: createLoaders(deps.db),
+    services: deps.services,
+    audit: deps.audit,
+  };
+}

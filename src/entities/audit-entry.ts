@@ -1,0 +1,35 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One mutation as it was asked for and how it ended; written for refused mutations too. */
+@ObjectType({ description: 'One mutation: who asked for it, when, with which arguments, and how it ended' })
+@Entity('audit_entry')
+export class AuditEntry {
+  @Field(() => ID, { description: 'Increases with every entry' })
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Field({ description: 'When the mutation ended (ISO 8601)' })
+  @Column({ type: Date })
+  at: Date;
+
+  @Field({ description: 'Name of the token that asked for it' })
+  @Column({ type: 'varchar', length: 63 })
+  actor: string;
+
+  @Field({ description: 'The mutation field, e.g. "createScope"' })
+  @Column({ type: 'varchar', length: 63 })
+  operation: string;
+
+  @Field({ description: 'Its arguments as JSON; long strings and lists are cut short' })
+  @Column({ type: 'text' })
+  arguments: string;
+
+  @Field({ description: '"ok", or the error code it was refused with (e.g. "BAD_USER_INPUT", "FORBIDDEN")' })
+  @Column({ type: 'varchar', length: 32 })
+  outcome: string;
+
+  @Field(() => String, { nullable: true, description: 'Why it was refused; null when it succeeded' })
+  @Column({ type: 'text', nullable: true })
+  message: string | null;
+}

@@ -1,0 +1,10 @@
+import { ApiToken } from './api-token';
+import { AuditEntry } from './audit-entry';
+import { DhcpServer } from './dhcp-server';
+import { FailoverRelationship } from './failover-relationship';
+import { Pool } from './pool';
+import { Scope } from './scope';
+
+export { ApiToken, AuditEntry, DhcpServer, FailoverRelationship, Pool, Scope };
+export { FailoverRole } from './scope';
+export const entities = [DhcpServer, FailoverRelationship, Scope, Pool, ApiToken, AuditEntry];

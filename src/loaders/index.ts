@@ -1,0 +1,79 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { SELECT, inKeys, keysParam, toPool, toRelationship, toScope, toServer } from '../db/rows';
+import type { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
+import { Pacer } from './pacer';
+
+type Row = Record<string, unknown>;
+
+/**
+ * One set of loaders per request: every relation a field resolver follows is one batched statement, whatever
+ * the number of parents. Keys travel as ONE bind parameter (a JSON array on SQLite, an array on PostgreSQL), so
+ * no key set can exceed a bind-parameter limit and the statement count never grows with the data.
+ */
+export function createLoaders(db: DataSource) {
+  const pacer = new Pacer();
+  const options = { batchScheduleFn: pacer.schedule };
+  const rows = (sql: string, keys: readonly number[]): Promise<Row[]> => db.query(sql, [keysParam(db, keys)]);
+
+  const byId = <T extends { id: number }>(select: string, map: (r: Row) => T) =>
+    new DataLoader<number, T | null>(async (ids) => {
+      const found = new Map((await rows(`${select} WHERE ${inKeys(db, 'id')}`, ids)).map((r) => [Number(r.id), map(r)]));
+      return ids.map((id) => found.get(id) ?? null);
+    }, options);
+
+  /** Children grouped under each key, in `order`. */
+  const grouped = <T>(select: string, column: string, order: string, map: (r: Row) => T) =>
+    new DataLoader<number, T[]>(async (keys) => {
+      const groups = new Map<number, T[]>(keys.map((k) => [k, []]));
+      for (const r of await rows(`${select} WHERE ${inKeys(db, column)} ORDER BY ${order}`, keys)) groups.get(Number(r[column]))!.push(map(r));
+      return keys.map((k) => groups.get(k)!);
+    }, options);
+
+  const relationshipsByServer = new DataLoader<number, FailoverRelationship[]>(async (serverIds) => {
+    const ids = `SELECT value FROM json_each(?)`;
+    const sql = db.options.type === 'postgres'
+      ? `${SELECT.relationship} WHERE primary_server_id = ANY($1) OR secondary_server_id = ANY($1) ORDER BY id`
+      : `${SELECT.relationship} WHERE primary_server_id IN (${ids}) OR secondary_server_id IN (${ids}) ORDER BY id`;
+    const param = keysParam(db, serverIds);
+    const found = ((await db.query(sql, db.options.type === 'postgres' ? [param] : [param, param])) as Row[]).map(toRelationship);
+    return serverIds.map((id) => found.filter((r) => r.primaryServerId === id || r.secondaryServerId === id));
+  }, options);
+
+  const scopeCountByRelationship = new DataLoader<number, number>(async (relIds) => {
+    const counts = new Map(
+      (await rows(`SELECT failover_relationship_id AS rel, COUNT(*) AS n FROM scope WHERE ${inKeys(db, 'failover_relationship_id')} GROUP BY failover_relationship_id`, relIds)).map(
+        (r) => [Number(r.rel), Number(r.n)],
+      ),
+    );
+    return relIds.map((id) => counts.get(id) ?? 0);
+  }, options);
+
+  /** The same network on the other server of the same relationship. */
+  const partnerScope = new DataLoader<number, Scope | null>(async (scopeIds) => {
+    const found = new Map(
+      (
+        await rows(
+          `SELECT o.id AS for_id, s.* FROM scope o JOIN scope s ON s.failover_relationship_id = o.failover_relationship_id AND s.network = o.network AND s.server_id <> o.server_id WHERE ${inKeys(db, 'o.id')}`,
+          scopeIds,
+        )
+      ).map((r) => [Number(r.for_id), toScope(r)]),
+    );
+    return scopeIds.map((id) => found.get(id) ?? null);
+  }, options);
+
+  return {
+    server: byId<DhcpServer>(SELECT.server, toServer),
+    relationship: byId<FailoverRelationship>(SELECT.relationship, toRelationship),
+    scope: byId<Scope>(SELECT.scope, toScope),
+    relationshipsByServer,
+    scopeCountByRelationship,
+    scopesByServer: grouped<Scope>(SELECT.scope, 'server_id', 'id', toScope),
+    scopesByRelationship: grouped<Scope>(SELECT.scope, 'failover_relationship_id', 'id', toScope),
+    poolsByScope: grouped<Pool>(SELECT.pool, 'scope_id', 'position', toPool),
+    partnerScope,
+    pace: pacer.pace,
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

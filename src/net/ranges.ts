@@ -1,0 +1,44 @@
+import { BadUserInputError, ConflictError } from '../errors';
+import { Cidr, formatIPv4, parseIPv4 } from './ipv4';
+
+export interface IpRange {
+  start: string;
+  end: string;
+}
+
+interface NumericRange {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/**
+ * Checks the ranges of new pools against their subnet and against each other and the ranges already
+ * in the subnet: inside the subnet, not reversed, not overlapping. Returns them in canonical text form.
+ */
+export function checkRanges(subnet: Cidr, ranges: IpRange[], existing: IpRange[] = []): IpRange[] {
+  if (ranges.length === 0) throw new BadUserInputError('a pool needs at least one range', 'ranges');
+  const checked = ranges.map((r, i) => {
+    const field = `ranges[${i}]`;
+    const start = parseIPv4(r.start, `${field}.start`);
+    const end = parseIPv4(r.end, `${field}.end`);
+    if (end < start) throw new BadUserInputError(`${field}: ${r.start} - ${r.end} is reversed`, field);
+    if (start < subnet.first || end > subnet.last) {
+      throw new BadUserInputError(`${field}: ${r.start} - ${r.end} is not inside ${subnet.text}`, field);
+    }
+    if (subnet.prefix < 31 && (start === subnet.first || end === subnet.last)) {
+      throw new BadUserInputError(`${field}: ${r.start} - ${r.end} includes the network or broadcast address of ${subnet.text}`, field);
+    }
+    return { start, end, label: `${formatIPv4(start)} - ${formatIPv4(end)}` };
+  });
+  const all: NumericRange[] = [
+    ...existing.map((r) => ({ start: parseIPv4(r.start, 'range'), end: parseIPv4(r.end, 'range'), label: `${r.start} - ${r.end}` })),
+    ...checked,
+  ].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < all.length; i++) {
+    if (all[i].start <= all[i - 1].end) {
+      throw new ConflictError(`range ${all[i].label} overlaps ${all[i - 1].label}`);
+    }
+  }
+  return checked.map((r) => ({ start: formatIPv4(r.start), end: formatIPv4(r.end) }));
+}

@@ -1,0 +1,41 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import { AddServerInput } from './types/inputs';
+
+@Resolver(() => DhcpServer)
+export class DhcpServerResolver {
+  @Authorized('viewer')
+  @Query(() => [DhcpServer], { description: 'Every registered server' })
+  servers(@Ctx() ctx: Context): Promise<DhcpServer[]> {
+    return ctx.services.queries.servers();
+  }
+
+  @Authorized('viewer')
+  @Query(() => DhcpServer, { nullable: true, description: 'One server by name' })
+  server(@Arg('name') name: string, @Ctx() ctx: Context): Promise<DhcpServer | null> {
+    return ctx.services.queries.server(name);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => DhcpServer, { description: 'Registers a server and imports its dhcpd.conf when the file exists (nothing is written)' })
+  addServer(@Arg('input') input: AddServerInput, @Ctx() ctx: Context): Promise<DhcpServer> {
+    return ctx.services.servers.addServer(input, ctx.auditScope);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => DhcpServer, { description: "Re-reads the server's file and takes over what changed outside the gateway" })
+  syncServer(@Arg('name') name: string, @Ctx() ctx: Context): Promise<DhcpServer> {
+    return ctx.services.servers.syncServer(name, ctx.auditScope);
+  }
+
+  @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })
+  scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<Scope[]> {
+    return ctx.loaders.pace(ctx.loaders.scopesByServer.load(server.id));
+  }
+
+  @FieldResolver(() => [FailoverRelationship], { description: 'Relationships this server is the primary or secondary of' })
+  failoverRelationships(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<FailoverRelationship[]> {
+    return ctx.loaders.relationshipsByServer.load(server.id);
+  }
+}

@@ -1,0 +1,94 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import { DeconfigureAction, FailoverLiveState, FailoverStatus } from './types/graph-types';
+import { CreateFailoverRelationshipInput, ModifyFailoverRelationshipInput } from './types/inputs';
+
+@Resolver(() => FailoverRelationship)
+export class FailoverRelationshipResolver {
+  @Authorized('viewer')
+  @Query(() => [FailoverRelationship], { description: 'Failover relationships, all or those of one server (GetDHCPFailoverRelationships)' })
+  failoverRelationships(@Arg('server', () => String, { nullable: true }) server: string | null, @Ctx() ctx: Context): Promise<FailoverRelationship[]> {
+    return ctx.services.queries.relationships(server);
+  }
+
+  @Authorized('viewer')
+  @Query(() => FailoverRelationship, { nullable: true, description: 'One failover relationship by name (GetDHCPFailoverRelationship)' })
+  failoverRelationship(@Arg('name') name: string, @Ctx() ctx: Context): Promise<FailoverRelationship | null> {
+    return ctx.services.queries.relationship(name);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => FailoverRelationship, { description: 'Creates an EMPTY relationship; no file is written until a scope joins' })
+  createFailoverRelationship(@Arg('input') input: CreateFailoverRelationshipInput, @Ctx() ctx: Context): Promise<FailoverRelationship> {
+    return ctx.services.relationships.create(input, ctx.auditScope);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => FailoverRelationship, { description: 'Changes values or roles and rewrites both peer declarations' })
+  modifyFailoverRelationship(@Arg('input') input: ModifyFailoverRelationshipInput, @Ctx() ctx: Context): Promise<FailoverRelationship> {
+    return ctx.services.relationships.modify(input, ctx.auditScope);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => FailoverRelationship, { description: 'Puts scopes into the relationship and mirrors them onto the partner' })
+  addScopesToFailoverRelationship(
+    @Arg('name') name: string,
+    @Arg('scopeIds', () => [ID]) scopeIds: string[],
+    @Ctx() ctx: Context,
+  ): Promise<FailoverRelationship> {
+    return ctx.services.relationships.addScopes(name, scopeIds, ctx.auditScope);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => FailoverRelationship, { description: "Takes scopes out of the relationship; the secondary's copy is deleted or disabled" })
+  removeScopesFromFailoverRelationship(
+    @Arg('name') name: string,
+    @Arg('scopeIds', () => [ID]) scopeIds: string[],
+    @Arg('deconfigureAction', () => DeconfigureAction) action: DeconfigureAction,
+    @Ctx() ctx: Context,
+  ): Promise<FailoverRelationship> {
+    return ctx.services.relationships.removeScopes(name, scopeIds, action, ctx.auditScope);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => [String], { description: 'Removes relationships of a server with all their scopes; returns the names removed' })
+  removeFailoverRelationships(
+    @Arg('server') server: string,
+    @Arg('names', () => [String]) names: string[],
+    @Arg('deconfigureAction', () => DeconfigureAction) action: DeconfigureAction,
+    @Ctx() ctx: Context,
+  ): Promise<string[]> {
+    return ctx.services.relationships.remove(server, names, action, ctx.auditScope);
+  }
+
+  @FieldResolver(() => DhcpServer, { description: 'The primary server' })
+  async primaryServer(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<DhcpServer> {
+    return (await ctx.loaders.server.load(rel.primaryServerId))!;
+  }
+
+  @FieldResolver(() => DhcpServer, { description: 'The secondary server' })
+  async secondaryServer(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<DhcpServer> {
+    return (await ctx.loaders.server.load(rel.secondaryServerId))!;
+  }
+
+  @FieldResolver(() => FailoverStatus, { description: 'EMPTY while no scope is in it, NORMAL once one is' })
+  async status(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<FailoverStatus> {
+    return (await ctx.loaders.scopeCountByRelationship.load(rel.id)) > 0 ? FailoverStatus.NORMAL : FailoverStatus.EMPTY;
+  }
+
+  @FieldResolver(() => [Scope], { description: 'Every scope in it, on both servers' })
+  scopes(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<Scope[]> {
+    return ctx.loaders.pace(ctx.loaders.scopesByRelationship.load(rel.id));
+  }
+
+  @FieldResolver(() => FailoverLiveState, {
+    nullable: true,
+    description: 'What both servers report over OMAPI; null while the relationship is EMPTY (no server declares the peer)',
+  })
+  async liveState(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<FailoverLiveState | null> {
+    if ((await this.status(rel, ctx)) === FailoverStatus.EMPTY) return null;
+    const [primary, secondary] = await Promise.all([this.primaryServer(rel, ctx), this.secondaryServer(rel, ctx)]);
+    return ctx.services.liveState.read(rel.name, primary, secondary);
+  }
+}

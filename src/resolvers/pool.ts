@@ -1,0 +1,24 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { FailoverRelationship, Pool, Scope } from '../entities';
+import { AddPoolInput } from './types/inputs';
+
+@Resolver(() => Pool)
+export class PoolResolver {
+  @Authorized('admin')
+  @Mutation(() => Pool, { description: "Adds a pool to a scope; in a failover scope it carries the peer and is mirrored to the partner" })
+  addPool(@Arg('input') input: AddPoolInput, @Ctx() ctx: Context): Promise<Pool> {
+    return ctx.services.scopes.addPool(input, ctx.auditScope);
+  }
+
+  @FieldResolver(() => Scope, { description: 'The scope the pool belongs to' })
+  async scope(@Root() pool: Pool, @Ctx() ctx: Context): Promise<Scope> {
+    return (await ctx.loaders.scope.load(pool.scopeId))!;
+  }
+
+  @FieldResolver(() => FailoverRelationship, { nullable: true, description: "Read-only: the scope's failover relationship" })
+  async failoverRelationship(@Root() pool: Pool, @Ctx() ctx: Context): Promise<FailoverRelationship | null> {
+    const scope = await ctx.loaders.scope.load(pool.scopeId);
+    return scope?.failoverRelationshipId != null ? ctx.loaders.relationship.load(scope.failoverRelationshipId) : null;
+  }
+}

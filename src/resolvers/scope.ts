@@ -1,0 +1,57 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
+import { encodeCursor } from '../services/queries';
+import { ScopeConnection } from './types/graph-types';
+import { CreateScopeInput, ScopesArgs } from './types/inputs';
+
+@Resolver(() => Scope)
+export class ScopeResolver {
+  @Authorized('viewer')
+  @Query(() => ScopeConnection, { description: 'Scopes, filtered by server or relationship, a page at a time' })
+  async scopes(@Args() args: ScopesArgs, @Ctx() ctx: Context): Promise<ScopeConnection> {
+    const page = await ctx.services.queries.scopes(args);
+    const edges = page.scopes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+    return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @Authorized('viewer')
+  @Query(() => Scope, { nullable: true, description: 'One scope by id' })
+  scope(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Scope | null> {
+    return ctx.services.queries.scope(id);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => Scope, { description: 'Declares a subnet on a server, with pools, optionally straight into a failover relationship' })
+  createScope(@Arg('input') input: CreateScopeInput, @Ctx() ctx: Context): Promise<Scope> {
+    return ctx.services.scopes.createScope(input, ctx.auditScope);
+  }
+
+  @FieldResolver(() => DhcpServer, { description: 'The server the subnet is declared on' })
+  async server(@Root() scope: Scope, @Ctx() ctx: Context): Promise<DhcpServer> {
+    return (await ctx.loaders.server.load(scope.serverId))!;
+  }
+
+  @FieldResolver(() => String, {
+    description: 'Server name for a standalone scope; both halves of a failover scope carry the relationship name',
+  })
+  async authority(@Root() scope: Scope, @Ctx() ctx: Context): Promise<string> {
+    if (scope.failoverRelationshipId !== null) return (await ctx.loaders.relationship.load(scope.failoverRelationshipId))!.name;
+    return (await ctx.loaders.server.load(scope.serverId))!.name;
+  }
+
+  @FieldResolver(() => FailoverRelationship, { nullable: true, description: 'The relationship the scope is in, if any' })
+  failoverRelationship(@Root() scope: Scope, @Ctx() ctx: Context): Promise<FailoverRelationship | null> {
+    return scope.failoverRelationshipId === null ? Promise.resolve(null) : ctx.loaders.relationship.load(scope.failoverRelationshipId);
+  }
+
+  @FieldResolver(() => Scope, { nullable: true, description: 'The same scope on the partner server' })
+  failoverPartner(@Root() scope: Scope, @Ctx() ctx: Context): Promise<Scope | null> {
+    return scope.failoverRelationshipId === null ? Promise.resolve(null) : ctx.loaders.partnerScope.load(scope.id);
+  }
+
+  @FieldResolver(() => [Pool], { description: 'Pools of the subnet, in file order' })
+  pools(@Root() scope: Scope, @Ctx() ctx: Context): Promise<Pool[]> {
+    return ctx.loaders.pace(ctx.loaders.poolsByScope.load(scope.id));
+  }
+}

@@ -1,0 +1,66 @@
+import type { EntityManager } from 'typeorm';
+import type { ConfigModel } from '../config-sync';
+import { insertRows, placeholder } from '../db/rows';
+import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import { FailoverRole } from '../entities/scope';
+import type { IpRange } from '../net/ranges';
+import { DEFAULTS, valuesFromDeclaration } from './failover-values';
+
+/**
+ * Reads what a server's file declares into the database: its subnets (as scopes), their pools and ranges,
+ * and its failover peers. A peer whose `peer address` is another registered server's address is a
+ * relationship; any other is listed in the server's unmatchedFailoverPeers. Writes no file.
+ */
+export async function importModel(tx: EntityManager, server: DhcpServer, model: ConfigModel): Promise<void> {
+  const others = (await tx.find(DhcpServer)).filter((s) => s.id !== server.id);
+  const relByPeer = new Map<string, FailoverRelationship>();
+  const unmatched: string[] = [];
+  for (const peer of model.peers) {
+    const partner = others.find((s) => s.address === peer.peerAddress);
+    let rel = await tx.findOneBy(FailoverRelationship, { name: peer.name });
+    const ours = rel && [rel.primaryServerId, rel.secondaryServerId].includes(server.id);
+    const theirs = rel && partner && [rel.primaryServerId, rel.secondaryServerId].includes(partner.id);
+    if (!partner || !peer.role || (rel && !(ours && theirs))) {
+      unmatched.push(peer.name);
+      continue;
+    }
+    const [primaryServerId, secondaryServerId] = peer.role === 'primary' ? [server.id, partner.id] : [partner.id, server.id];
+    rel = tx.merge(FailoverRelationship, rel ?? tx.create(FailoverRelationship, { name: peer.name, ...DEFAULTS }), {
+      primaryServerId,
+      secondaryServerId,
+      ...valuesFromDeclaration(peer),
+    });
+    relByPeer.set(peer.name, await tx.save(FailoverRelationship, rel));
+  }
+  await tx.update(DhcpServer, server.id, { unmatchedFailoverPeers: unmatched });
+  server.unmatchedFailoverPeers = unmatched;
+
+  const existing = new Map((await tx.findBy(Scope, { serverId: server.id })).map((s) => [s.network, s]));
+  const fresh: unknown[][] = [];
+  const poolsByNetwork = new Map<string, IpRange[][]>();
+  for (const subnet of model.subnets) {
+    const network = subnet.network;
+    if (poolsByNetwork.has(network)) continue; // dhcpd itself refuses a second declaration of one subnet
+    poolsByNetwork.set(network, subnet.pools.map((p) => p.ranges.map((r) => ({ start: r.start, end: r.end }))));
+    // Where a scope's pools name different peers, the first pool's peer counts.
+    const rel = subnet.pools[0]?.failoverPeer ? relByPeer.get(subnet.pools[0].failoverPeer) : undefined;
+    const values = {
+      enabled: !subnet.disabled,
+      failoverRelationshipId: rel?.id ?? null,
+      failoverRole: rel ? (rel.primaryServerId === server.id ? FailoverRole.PRIMARY : FailoverRole.SECONDARY) : null,
+    };
+    const prior = existing.get(network);
+    existing.delete(network);
+    if (!prior) fresh.push([server.id, network, null, values.enabled, values.failoverRelationshipId, values.failoverRole]);
+    else if (prior.enabled !== values.enabled || prior.failoverRelationshipId !== values.failoverRelationshipId || prior.failoverRole !== values.failoverRole) {
+      await tx.update(Scope, prior.id, values);
+    }
+  }
+  if (existing.size) await tx.delete(Scope, [...existing.values()].map((s) => s.id));
+  await insertRows(tx, 'scope', ['server_id', 'network', 'name', 'enabled', 'failover_relationship_id', 'failover_role'], fresh);
+  // Pools are replaced wholesale: a file's pools have no identity beyond their place in the subnet.
+  await tx.query(`DELETE FROM pool WHERE scope_id IN (SELECT id FROM scope WHERE server_id = ${placeholder(tx, 1)})`, [server.id]);
+  const ids: { id: number; network: string }[] = await tx.query(`SELECT id, network FROM scope WHERE server_id = ${placeholder(tx, 1)}`, [server.id]);
+  const pools = ids.flatMap(({ id, network }) => (poolsByNetwork.get(network) ?? []).map((ranges, position) => [Number(id), position, JSON.stringify(ranges)]));
+  await insertRows(tx, 'pool', ['scope_id', 'position', 'ranges'], pools);
+}

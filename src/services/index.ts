@@ -1,0 +1,29 @@
+import type { DataSource } from 'typeorm';
+import type { ConfigFileCache } from '../config-sync';
+import type { Settings } from '../config';
+import type { Metrics } from '../metrics';
+import { LiveStateService } from './live-state';
+import { MutationRunner } from './mutation-runner';
+import { QueryService } from './queries';
+import { RelationshipService } from './relationships';
+import { ScopeService } from './scopes';
+import { ServerService } from './servers';
+
+export interface Services {
+  servers: ServerService;
+  relationships: RelationshipService;
+  scopes: ScopeService;
+  queries: QueryService;
+  liveState: LiveStateService;
+}
+
+export function createServices(db: DataSource, files: ConfigFileCache, settings: Settings, metrics: Metrics, dhcpdAvailable: boolean): Services {
+  const runner = new MutationRunner(db, files, settings, metrics, dhcpdAvailable);
+  return {
+    servers: new ServerService(runner, files, settings),
+    relationships: new RelationshipService(runner, settings),
+    scopes: new ScopeService(runner, settings),
+    queries: new QueryService(db),
+    liveState: new LiveStateService(settings, metrics),
+  };
+}

@@ -1,0 +1,44 @@
+import type { EntityManager } from 'typeorm';
+import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
+import { NotFoundError } from '../errors';
+
+/** Finders that turn a caller's reference into a row or a NOT_FOUND error. */
+
+export async function serverByName(tx: EntityManager, name: string): Promise<DhcpServer> {
+  const server = typeof name === 'string' ? await tx.findOneBy(DhcpServer, { name }) : null;
+  if (!server) throw new NotFoundError(`no server named "${shorten(name)}"`);
+  return server;
+}
+
+export async function serverById(tx: EntityManager, id: number): Promise<DhcpServer> {
+  const server = await tx.findOneBy(DhcpServer, { id });
+  if (!server) throw new NotFoundError(`no server with id ${id}`);
+  return server;
+}
+
+export async function relationshipByName(tx: EntityManager, name: string): Promise<FailoverRelationship> {
+  const rel = typeof name === 'string' ? await tx.findOneBy(FailoverRelationship, { name }) : null;
+  if (!rel) throw new NotFoundError(`no failover relationship named "${shorten(name)}"`);
+  return rel;
+}
+
+/** IDs are decimal integers in text form; anything else names no scope. */
+export function parseId(id: string): number | null {
+  return typeof id === 'string' && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
+}
+
+export async function scopeById(tx: EntityManager, id: string): Promise<Scope> {
+  const n = parseId(id);
+  const scope = n === null ? null : await tx.findOneBy(Scope, { id: n });
+  if (!scope) throw new NotFoundError(`no scope with id "${shorten(id)}"`);
+  return scope;
+}
+
+export function poolsOf(tx: EntityManager, scopeId: number): Promise<Pool[]> {
+  return tx.find(Pool, { where: { scopeId }, order: { position: 'ASC' } });
+}
+
+function shorten(s: unknown): string {
+  const text = String(s);
+  return (text.length > 64 ? text.slice(0, 64) + '…' : text).replace(/[\u0000-\u001f"\\]/g, '?');
+}

@@ -1,0 +1,128 @@
+import type { AuditScope } from '../audit/scope';
+import type { Settings } from '../config';
+import { FailoverRelationship, Scope } from '../entities';
+import { FailoverRole } from '../entities/scope';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
+import { checkName } from '../net/names';
+import { DEFAULTS, FailoverValues, checkValues } from './failover-values';
+import { DeconfigureAction, checkCanJoin, joinRelationship, leaveRelationship, loadPair, writeDeclarations } from './failover-membership';
+import { relationshipByName, scopeById, serverByName } from './lookup';
+import type { MutationRunner } from './mutation-runner';
+
+export interface CreateRelationshipInput extends Partial<FailoverValues> {
+  name: string;
+  primaryServer: string;
+  secondaryServer: string;
+}
+
+export interface ModifyRelationshipInput extends Partial<FailoverValues> {
+  name: string;
+  primaryServer?: string | null;
+  secondaryServer?: string | null;
+}
+
+/** Failover relationships: their lifecycle, and which scopes are in them. */
+export class RelationshipService {
+  constructor(
+    private readonly runner: MutationRunner,
+    private readonly settings: Settings,
+  ) {}
+
+  /** Stored as EMPTY; nothing is written until a scope joins. */
+  create(input: CreateRelationshipInput, audit?: AuditScope): Promise<FailoverRelationship> {
+    checkName(input.name, 'name');
+    const values = checkValues({ ...DEFAULTS, ...definedOnly(input) });
+    return this.runner.run(async ({ tx }) => {
+      const primary = await serverByName(tx, input.primaryServer);
+      const secondary = await serverByName(tx, input.secondaryServer);
+      if (primary.id === secondary.id) throw new BadUserInputError('primaryServer and secondaryServer must be two different servers');
+      if (await tx.existsBy(FailoverRelationship, { name: input.name })) throw new ConflictError(`a failover relationship named "${input.name}" already exists`);
+      return tx.save(FailoverRelationship, tx.create(FailoverRelationship, { name: input.name, primaryServerId: primary.id, secondaryServerId: secondary.id, ...values }));
+    }, audit);
+  }
+
+  /** Rewrites both declarations; swapping roles is always allowed, other servers only while EMPTY. */
+  modify(input: ModifyRelationshipInput, audit?: AuditScope): Promise<FailoverRelationship> {
+    const values = checkValues(definedOnly(input));
+    return this.runner.run(async (m) => {
+      const rel = await relationshipByName(m.tx, input.name);
+      const primaryId = input.primaryServer != null ? (await serverByName(m.tx, input.primaryServer)).id : rel.primaryServerId;
+      const secondaryId = input.secondaryServer != null ? (await serverByName(m.tx, input.secondaryServer)).id : rel.secondaryServerId;
+      if (primaryId === secondaryId) throw new BadUserInputError('primaryServer and secondaryServer must be two different servers');
+      const swapped = primaryId === rel.secondaryServerId && secondaryId === rel.primaryServerId;
+      const moved = !swapped && (primaryId !== rel.primaryServerId || secondaryId !== rel.secondaryServerId);
+      const scopes = await m.tx.findBy(Scope, { failoverRelationshipId: rel.id });
+      if (moved && scopes.length > 0) {
+        throw new ConflictError(`failover relationship "${rel.name}" has scopes; only an EMPTY relationship can move to other servers (swapping primary and secondary is allowed)`);
+      }
+      Object.assign(rel, values, { primaryServerId: primaryId, secondaryServerId: secondaryId });
+      await m.tx.save(FailoverRelationship, rel);
+      if (swapped) {
+        for (const s of scopes) await m.tx.update(Scope, s.id, { failoverRole: s.serverId === primaryId ? FailoverRole.PRIMARY : FailoverRole.SECONDARY });
+      }
+      if (scopes.length > 0) await writeDeclarations(m, await loadPair(m, rel), this.settings);
+      return rel;
+    }, audit);
+  }
+
+  addScopes(name: string, scopeIds: string[], audit?: AuditScope): Promise<FailoverRelationship> {
+    return this.runner.run(async (m) => {
+      const rel = await relationshipByName(m.tx, name);
+      const pair = await loadPair(m, rel);
+      for (const id of unique(scopeIds)) {
+        const scope = await scopeById(m.tx, id);
+        if (scope.failoverRelationshipId === rel.id) continue;
+        await checkCanJoin(m, pair, scope);
+        await joinRelationship(m, pair, scope, this.settings);
+      }
+      return rel;
+    }, audit);
+  }
+
+  removeScopes(name: string, scopeIds: string[], action: DeconfigureAction, audit?: AuditScope): Promise<FailoverRelationship> {
+    return this.runner.run(async (m) => {
+      const rel = await relationshipByName(m.tx, name);
+      const networks = new Set<string>();
+      for (const id of unique(scopeIds)) {
+        const scope = await scopeById(m.tx, id);
+        if (scope.failoverRelationshipId !== rel.id) throw new ConflictError(`scope ${id} (${scope.network}) is not in failover relationship "${rel.name}"`);
+        networks.add(scope.network);
+      }
+      const halves = (await m.tx.findBy(Scope, { failoverRelationshipId: rel.id })).filter((s) => networks.has(s.network));
+      await leaveRelationship(m, await loadPair(m, rel), halves, action);
+      return rel;
+    }, audit);
+  }
+
+  /** Removes every scope of each relationship as removeScopes does, then the relationships themselves. */
+  remove(serverName: string, names: string[], action: DeconfigureAction, audit?: AuditScope): Promise<string[]> {
+    return this.runner.run(async (m) => {
+      const server = await serverByName(m.tx, serverName);
+      const removed: string[] = [];
+      for (const name of unique(names)) {
+        const rel = await relationshipByName(m.tx, name);
+        if (rel.primaryServerId !== server.id && rel.secondaryServerId !== server.id) {
+          throw new NotFoundError(`failover relationship "${name}" is not on server "${server.name}"`);
+        }
+        const halves = await m.tx.findBy(Scope, { failoverRelationshipId: rel.id });
+        await leaveRelationship(m, await loadPair(m, rel), halves, action);
+        await m.tx.delete(FailoverRelationship, rel.id);
+        removed.push(rel.name);
+      }
+      return removed;
+    }, audit);
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function definedOnly<T extends object>(input: T): Partial<FailoverValues> {
+  const out: Partial<FailoverValues> = {};
+  for (const key of Object.keys(DEFAULTS) as (keyof FailoverValues)[]) {
+    const v = (input as Partial<FailoverValues>)[key];
+    if (v !== undefined && v !== null) out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+import type { AuditScope } from '../audit/scope';
+import type { Settings } from '../config';
+import { FailoverRelationship, Pool, Scope } from '../entities';
+import { BadUserInputError, ConflictError } from '../errors';
+import { Cidr, parseCidr } from '../net/ipv4';
+import { checkName } from '../net/names';
+import { IpRange, checkRanges } from '../net/ranges';
+import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn } from './failover-membership';
+import { checkNetworkFree } from './networks';
+import { poolsOf, relationshipByName, scopeById, serverById, serverByName } from './lookup';
+import type { MutationRunner } from './mutation-runner';
+
+export interface CreateScopeInput {
+  server: string;
+  network: string;
+  name?: string | null;
+  pools?: { ranges: IpRange[] }[] | null;
+  failoverRelationship?: string | null;
+}
+
+export interface AddPoolInput {
+  scopeId: string;
+  ranges: IpRange[];
+}
+
+/** Scopes (subnets) and their pools. */
+export class ScopeService {
+  constructor(
+    private readonly runner: MutationRunner,
+    private readonly settings: Settings,
+  ) {}
+
+  createScope(input: CreateScopeInput, audit?: AuditScope): Promise<Scope> {
+    const cidr = parseCidr(input.network, 'network');
+    if (input.name != null) checkName(input.name, 'name');
+    const pools = checkPools(cidr, input.pools ?? []);
+    return this.runner.run(async (m) => {
+      const server = await serverByName(m.tx, input.server);
+      const rel = input.failoverRelationship != null ? await relationshipByName(m.tx, input.failoverRelationship) : null;
+      if (rel && pools.length === 0) throw new BadUserInputError('a scope in a failover relationship needs at least one pool', 'pools');
+      await checkNetworkFree(m.tx, server.id, server.name, cidr);
+      (await m.changes.editor(server)).addSubnet({ network: cidr.text, pools: pools.map((ranges) => ({ ranges })) });
+      const scope = await m.tx.save(Scope, m.tx.create(Scope, { serverId: server.id, network: cidr.text, name: input.name ?? null, enabled: true, failoverRelationshipId: null, failoverRole: null }));
+      if (pools.length) await m.tx.insert(Pool, pools.map((ranges, position) => ({ scopeId: scope.id, position, ranges })));
+      if (rel) {
+        const pair = await loadPair(m, rel);
+        await checkCanJoin(m, pair, scope);
+        await m.changes.rebase(server);
+        await joinRelationship(m, pair, scope, this.settings);
+      }
+      return (await m.tx.findOneBy(Scope, { id: scope.id }))!;
+    }, audit);
+  }
+
+  /** A pool of a failover scope carries the peer statement and is mirrored onto the partner's copy. */
+  addPool(input: AddPoolInput, audit?: AuditScope): Promise<Pool> {
+    return this.runner.run(async (m) => {
+      const scope = await scopeById(m.tx, input.scopeId);
+      if (!scope.enabled) throw new ConflictError(`scope ${scope.id} (${scope.network}) is disabled; add it to a failover relationship to enable it again`);
+      const server = await serverById(m.tx, scope.serverId);
+      const model = await m.changes.model(server);
+      const subnet = subnetIn(model, scope, server);
+      const existing = [...subnet.ranges, ...subnet.pools.flatMap((p) => p.ranges)].map((r) => ({ start: r.start, end: r.end }));
+      const ranges = checkRanges(parseCidr(scope.network, 'network'), input.ranges ?? [], existing);
+      const rel = scope.failoverRelationshipId !== null ? await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId }) : null;
+      const targets: { scope: Scope; server: typeof server }[] = [{ scope, server }];
+      if (rel) {
+        const pair = await loadPair(m, rel);
+        const partner = partnerOf(pair, server);
+        const copy = await m.tx.findOneBy(Scope, { serverId: partner.id, network: scope.network, failoverRelationshipId: rel.id });
+        if (!copy) throw new ConflictError(`the partner copy of scope ${scope.network} on server "${partner.name}" is missing; run syncServer first`);
+        targets.push({ scope: copy, server: partner });
+        m.changes.writeFirst(pair.secondary);
+      }
+      let created: Pool | null = null;
+      for (const t of targets) {
+        const subnetThere = subnetIn(await m.changes.model(t.server), t.scope, t.server);
+        (await m.changes.editor(t.server)).addPool(subnetThere, { ranges, failoverPeer: rel?.name ?? null });
+        const position = (await poolsOf(m.tx, t.scope.id)).length;
+        const pool = await m.tx.save(Pool, m.tx.create(Pool, { scopeId: t.scope.id, position, ranges }));
+        created ??= pool;
+      }
+      return created!;
+    }, audit);
+  }
+}
+
+/** Ranges of new pools: inside the subnet, not reversed, and no overlap between any two of them. */
+function checkPools(cidr: Cidr, pools: { ranges: IpRange[] }[]): IpRange[][] {
+  const seen: IpRange[] = [];
+  return pools.map((p) => {
+    const ranges = checkRanges(cidr, p?.ranges ?? [], seen);
+    seen.push(...ranges);
+    return ranges;
+  });
+}

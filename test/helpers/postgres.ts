@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** The machine's PostgreSQL (trust auth); tests on it are skipped, never passed, where it does not answer. */
+export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function probe(): boolean {
+  const script = `const { Client } = require('pg'); const c = new Client({ connectionString: ${JSON.stringify(PG_ADMIN_URL)}, connectionTimeoutMillis: 2000 });
+    c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));`;
+  try {
+    execFileSync(process.execPath, ['-e', script], { stdio: 'ignore', timeout: 5000, cwd: __dirname });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const POSTGRES_AVAILABLE = probe();
+
+/** A fresh database per test file, dropped afterwards, so runs never see each other's rows. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `gw_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

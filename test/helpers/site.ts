@@ -1,0 +1,112 @@
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createGateway, Gateway } from '../../src/app';
+import { loadSettings, Settings } from '../../src/config';
+import { seedScenario } from '../../src/seed';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+/**
+ * A gateway on a real SQLite file (or DATABASE_URL's PostgreSQL) and a real CONFIG_ROOT in a temp folder,
+ * served over real HTTP.
+ */
+export class Site {
+  private http!: Server;
+  gateway!: Gateway;
+  url!: string;
+  readonly dir = mkdtempSync(path.join(os.tmpdir(), 'gw-site-'));
+  readonly configRoot = path.join(this.dir, 'servers');
+  settings!: Settings;
+
+  static async start(env: Record<string, string> = {}): Promise<Site> {
+    const site = new Site();
+    site.settings = loadSettings({
+      DATABASE_URL: `sqlite:${path.join(site.dir, 'gateway.db')}`,
+      CONFIG_ROOT: site.configRoot,
+      GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...env,
+    });
+    mkdirSync(site.configRoot, { recursive: true });
+    site.gateway = await createGateway(site.settings, { log: () => {} });
+    await new Promise<void>((resolve) => {
+      site.http = site.gateway.app.listen(0, '127.0.0.1', () => resolve());
+    });
+    site.url = `http://127.0.0.1:${(site.http.address() as AddressInfo).port}`;
+    return site;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.http.close(resolve));
+    await this.gateway.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The demo scenario of seeds/ (the same that `npm run seed` loads). */
+  seed(name: string) {
+    return seedScenario(this.gateway.services, this.configRoot, name);
+  }
+
+  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token: string | null = ADMIN_TOKEN): Promise<GraphQLResponse<T>> {
+    const res = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GraphQLResponse<T>;
+  }
+
+  /** Runs an operation that must succeed and returns its data. */
+  async ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await this.gql<T>(query, variables);
+    if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+    return res.data as T;
+  }
+
+  /** Runs an operation that must be refused and returns the error's code. */
+  async refused(query: string, variables: Record<string, unknown> = {}, token: string | null = ADMIN_TOKEN): Promise<{ code: string; message: string }> {
+    const res = await this.gql(query, variables, token);
+    if (!res.errors?.length) throw new Error(`expected a refusal, got ${JSON.stringify(res.data)}`);
+    return { code: String(res.errors[0].extensions?.code), message: res.errors[0].message };
+  }
+
+  file(name: string): string {
+    return readFileSync(path.join(this.configRoot, `${name}.conf`), 'utf8');
+  }
+
+  /** Every file under CONFIG_ROOT with its bytes, to compare before and after a refused mutation. */
+  snapshotFiles(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        const p = path.join(dir, entry);
+        const st = lstatSync(p);
+        if (st.isSymbolicLink()) continue;
+        if (st.isDirectory()) walk(p);
+        else out[path.relative(this.configRoot, p)] = readFileSync(p).toString('base64');
+      }
+    };
+    walk(this.configRoot);
+    return out;
+  }
+
+  /** Every row of the gateway's tables, to compare before and after a refused mutation. */
+  async snapshotDatabase(): Promise<Record<string, unknown[]>> {
+    const out: Record<string, unknown[]> = {};
+    for (const table of ['dhcp_server', 'failover_relationship', 'scope', 'pool']) {
+      out[table] = await this.gateway.db.query(`SELECT * FROM ${table} ORDER BY id`);
+    }
+    return out;
+  }
+
+  async snapshot() {
+    return { files: this.snapshotFiles(), db: await this.snapshotDatabase() };
+  }
+}

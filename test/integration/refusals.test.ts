@@ -1,0 +1,106 @@
+import { writeFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Site } from '../helpers/site';
+import { describeWithDhcpd } from '../helpers/dhcpd';
+
+const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id } }`;
+const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id } }`;
+const MODIFY = `mutation($input: ModifyFailoverRelationshipInput!) { modifyFailoverRelationship(input: $input) { name } }`;
+const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name } }`;
+const REMOVE_SCOPES = `mutation($name: String!, $ids: [ID!]!, $action: DeconfigureAction!) { removeScopesFromFailoverRelationship(name: $name, scopeIds: $ids, deconfigureAction: $action) { name } }`;
+const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: DeconfigureAction!) { removeFailoverRelationships(server: $server, names: $names, deconfigureAction: $action) }`;
+const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id } }`;
+const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
+const SYNC = `mutation($name: String!) { syncServer(name: $name) { id } }`;
+
+/**
+ * Every refusal leaves the database and every file exactly as they were. The site holds a pair with a
+ * relationship "ab" whose office scope is in it, a second EMPTY relationship "spare", and a standalone scope.
+ */
+describeWithDhcpd('refused mutations change nothing', () => {
+  let site: Site;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    site = await Site.start();
+    await site.seed('failover-pair');
+    const { servers } = await site.ok(`{ servers { name scopes { id network } } }`);
+    for (const s of servers) for (const sc of s.scopes) ids[`${s.name} ${sc.network}`] = sc.id;
+    await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
+    await site.ok(CREATE_REL, { input: { name: 'spare', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
+    await site.ok(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 198.51.100.0/24']] });
+    mkdirSync(path.join(os.tmpdir(), 'gw-outside'), { recursive: true });
+    symlinkSync(os.tmpdir(), path.join(site.configRoot, 'escape'));
+  });
+  afterAll(() => site.stop());
+
+  const cases: [string, string, () => Record<string, unknown>, string][] = [
+    ['a server name with a quote', ADD_SERVER, () => ({ input: { name: 'x"y', address: '192.0.2.30', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
+    ['a server name with whitespace', ADD_SERVER, () => ({ input: { name: 'x y', address: '192.0.2.30', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
+    ['a malformed address', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.300', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
+    ['a configPath outside CONFIG_ROOT', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: '/etc/dhcp/dhcpd.conf' } }), 'FORBIDDEN'],
+    ['a configPath climbing out with ..', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: '../x.conf' } }), 'FORBIDDEN'],
+    ['a configPath through a symlink out of CONFIG_ROOT', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: 'escape/gw-outside/x.conf' } }), 'FORBIDDEN'],
+    ['a server name already taken', ADD_SERVER, () => ({ input: { name: 'dhcp-a', address: '192.0.2.30', configPath: 'x.conf' } }), 'CONFLICT'],
+    ['a server address already taken', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.10', configPath: 'x.conf' } }), 'CONFLICT'],
+    ['a relationship name with a brace', CREATE_REL, () => ({ input: { name: 'a{b', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } }), 'BAD_USER_INPUT'],
+    ['a percentage above 100', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b', percentage: 101 } }), 'BAD_USER_INPUT'],
+    ['a port of 0', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b', port: 0 } }), 'BAD_USER_INPUT'],
+    ['a port above 65535', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b', port: 65536 } }), 'BAD_USER_INPUT'],
+    ['the same server twice', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-a' } }), 'BAD_USER_INPUT'],
+    ['an unknown server', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'nope' } }), 'NOT_FOUND'],
+    ['a relationship name already taken', CREATE_REL, () => ({ input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } }), 'CONFLICT'],
+    ['moving a relationship to an unknown server', MODIFY, () => ({ input: { name: 'ab', secondaryServer: 'dhcp-c' } }), 'NOT_FOUND'],
+    ['modifying an unknown relationship', MODIFY, () => ({ input: { name: 'nope', percentage: 10 } }), 'NOT_FOUND'],
+    ['a negative mclt', MODIFY, () => ({ input: { name: 'ab', mclt: -1 } }), 'BAD_USER_INPUT'],
+    ['adding an unknown scope', ADD_SCOPES, () => ({ name: 'ab', ids: ['999999'] }), 'NOT_FOUND'],
+    ['adding a scope without pools', ADD_SCOPES, () => ({ name: 'ab', ids: [ids['dhcp-a 192.0.2.0/24']] }), 'BAD_USER_INPUT'],
+    ['adding a scope already in another relationship', ADD_SCOPES, () => ({ name: 'spare', ids: [ids['dhcp-a 198.51.100.0/24']] }), 'CONFLICT'],
+    ['adding to an unknown relationship', ADD_SCOPES, () => ({ name: 'nope', ids: [ids['dhcp-a 203.0.113.0/25']] }), 'NOT_FOUND'],
+    ['removing a scope that is not in the relationship', REMOVE_SCOPES, () => ({ name: 'ab', ids: [ids['dhcp-a 203.0.113.0/25']], action: 'DELETE_SECONDARY_SCOPE' }), 'CONFLICT'],
+    ['removing relationships of an unknown server', REMOVE_RELS, () => ({ server: 'nope', names: ['ab'], action: 'DELETE_SECONDARY_SCOPE' }), 'NOT_FOUND'],
+    ['removing an unknown relationship among known ones', REMOVE_RELS, () => ({ server: 'dhcp-a', names: ['ab', 'nope'], action: 'DELETE_SECONDARY_SCOPE' }), 'NOT_FOUND'],
+    ['a bad CIDR', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/33' } }), 'BAD_USER_INPUT'],
+    ['a CIDR off its boundary', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.7/24' } }), 'BAD_USER_INPUT'],
+    ['a network the server already has', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.51.100.0/24' } }), 'CONFLICT'],
+    ['a network overlapping one of the server', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.51.100.128/25' } }), 'CONFLICT'],
+    ['a network overlapping one of the partner', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '203.0.113.128/26', pools: [{ ranges: [{ start: '203.0.113.130', end: '203.0.113.140' }] }], failoverRelationship: 'ab' } }), 'CONFLICT'],
+    ['a failover scope without pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', failoverRelationship: 'ab' } }), 'BAD_USER_INPUT'],
+    ['a range outside its subnet', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.1.10' }] }] } }), 'BAD_USER_INPUT'],
+    ['a reversed range', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.50', end: '198.18.0.10' }] }] } }), 'BAD_USER_INPUT'],
+    ['overlapping pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.0.50' }] }, { ranges: [{ start: '198.18.0.50', end: '198.18.0.60' }] }] } }), 'CONFLICT'],
+    ['a scope name with a semicolon', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', name: 'a;b' } }), 'BAD_USER_INPUT'],
+    ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.150', end: '198.51.100.210' }] } }), 'CONFLICT'],
+    ['a pool for an unknown scope', ADD_POOL, () => ({ input: { scopeId: 'abc', ranges: [{ start: '198.51.100.1', end: '198.51.100.2' }] } }), 'NOT_FOUND'],
+    ['syncing an unknown server', SYNC, () => ({ name: 'nope' }), 'NOT_FOUND'],
+  ];
+
+  test.each(cases)('%s is refused and leaves everything as it was', async (_label, mutation, variables, code) => {
+    const before = await site.snapshot();
+    const error = await site.refused(mutation, variables());
+    expect(error.code).toBe(code);
+    expect(await site.snapshot()).toEqual(before);
+  });
+
+  test('moving a relationship that has scopes to other servers is a CONFLICT', async () => {
+    const dir = site.configRoot;
+    writeFileSync(path.join(dir, 'dhcp-c.conf'), 'ddns-update-style none;\n');
+    await site.ok(ADD_SERVER, { input: { name: 'dhcp-c', address: '192.0.2.12', configPath: 'dhcp-c.conf' } });
+    const before = await site.snapshot();
+    expect((await site.refused(MODIFY, { input: { name: 'ab', secondaryServer: 'dhcp-c' } })).code).toBe('CONFLICT');
+    expect(await site.snapshot()).toEqual(before);
+  });
+
+  test('a candidate that dhcpd -t rejects on the partner is CONFIG_INVALID with dhcpd\'s message, and nothing is written', async () => {
+    // An include that does not exist makes dhcpd -t fail on dhcp-b's candidate only.
+    const bFile = path.join(site.configRoot, 'dhcp-b.conf');
+    writeFileSync(bFile, site.file('dhcp-b') + 'include "/nonexistent/gw-missing.conf";\n');
+    const before = await site.snapshot();
+    const res = await site.gql(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 203.0.113.0/25']] });
+    expect(res.errors?.[0].extensions?.code).toBe('CONFIG_INVALID');
+    expect(res.errors?.[0].message).toContain('gw-missing.conf');
+    expect(res.errors?.[0].message).not.toContain(os.tmpdir() + '/');
+    expect(await site.snapshot()).toEqual(before);
+  });
+});

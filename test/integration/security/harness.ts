@@ -1,0 +1,99 @@
+import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createGateway } from '../../../src/app';
+import { TokenStore } from '../../../src/auth/tokens';
+import { loadSettings } from '../../../src/config';
+import { ADMIN_TOKEN, Site } from '../../helpers/site';
+
+/** Shared by the security tests: raw HTTP, tokens of each role, a site whose log lines are kept. */
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+/** A request exactly as given (the Site helper always sends JSON with the admin token). */
+export async function raw(site: Site, pathname: string, init: RequestInit = {}): Promise<RawResponse> {
+  const res = await fetch(`${site.url}${pathname}`, init);
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** POST /graphql with a JSON body and, unless null, a bearer token. */
+export function postGraphQL(site: Site, body: unknown, token: string | null = ADMIN_TOKEN, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return raw(site, '/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export async function createToken(site: Site, name: string, role: 'viewer' | 'admin'): Promise<string> {
+  return (await new TokenStore(site.gateway.db).create(name, role)).token;
+}
+
+/** A Site like Site.start's, but keeping what the gateway logs (Site.start discards it). */
+export async function startSiteWithLog(env: Record<string, string> = {}): Promise<{ site: Site; log: string[] }> {
+  const site = new Site();
+  const log: string[] = [];
+  site.settings = loadSettings({
+    DATABASE_URL: `sqlite:${path.join(site.dir, 'gateway.db')}`,
+    CONFIG_ROOT: site.configRoot,
+    GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...env,
+  });
+  mkdirSync(site.configRoot, { recursive: true });
+  site.gateway = await createGateway(site.settings, { log: (line) => log.push(line) });
+  const http = await new Promise<Server>((resolve) => {
+    const server = site.gateway.app.listen(0, '127.0.0.1', () => resolve(server));
+  });
+  // Site.stop() closes the server it keeps in its private `http` field.
+  (site as unknown as { http: Server }).http = http;
+  site.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return { site, log };
+}
+
+export async function auditRows(site: Site): Promise<{ actor: string; operation: string; arguments: string; outcome: string; message: string | null }[]> {
+  return site.gateway.db.query('SELECT actor, operation, arguments, outcome, message FROM audit_entry ORDER BY id');
+}
+
+export const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id name } }`;
+export const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id name } }`;
+export const MODIFY_REL = `mutation($input: ModifyFailoverRelationshipInput!) { modifyFailoverRelationship(input: $input) { name } }`;
+export const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name } }`;
+export const REMOVE_SCOPES = `mutation($name: String!, $ids: [ID!]!, $action: DeconfigureAction!) { removeScopesFromFailoverRelationship(name: $name, scopeIds: $ids, deconfigureAction: $action) { name } }`;
+export const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: DeconfigureAction!) { removeFailoverRelationships(server: $server, names: $names, deconfigureAction: $action) }`;
+export const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id network } }`;
+export const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
+export const SYNC = `mutation($name: String!) { syncServer(name: $name) { id } }`;
+
+/**
+ * Like site.snapshot(), for a CONFIG_ROOT that holds symlinks, FIFOs and devices on purpose: entries are
+ * looked at with lstat and never opened unless they are regular files (opening a FIFO would block).
+ */
+export async function safeSnapshot(site: Site): Promise<{ files: Record<string, string>; db: Record<string, unknown[]> }> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const p = path.join(dir, entry);
+      const rel = path.relative(site.configRoot, p);
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile()) files[rel] = readFileSync(p).toString('base64');
+      else if (st.isSymbolicLink()) files[rel] = `symlink -> ${readlinkSync(p)}`;
+      else files[rel] = `special file, mode ${st.mode.toString(8)}, mtime ${st.mtimeMs}`;
+    }
+  };
+  walk(site.configRoot);
+  return { files, db: await site.snapshotDatabase() };
+}
