@@ -54,7 +54,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const apollo = new ApolloServer<Context>({
     schema: await createSchema(),
     introspection: settings.introspection,
-    // Abuse limits (src/graphql-limits, docs/security.md): tokens at parse time, shape at validation, cost per request.
+    // Abuse limits (src/graphql-limits; the README lists them): tokens at parse time, shape at validation, cost per request.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: LIMITS.maxTokens },

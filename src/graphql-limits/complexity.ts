@@ -29,7 +29,7 @@ export function complexityOf(schema: GraphQLSchema, document: DocumentNode, vari
 
 export function tooComplex(cost: number, maximum: number): GraphQLError {
   return new GraphQLError(
-    `the query costs ${cost}, more than the ${maximum} allowed: ask for smaller pages (first), fewer aliases or fewer fields (see docs/security.md)`,
+    `the query costs ${cost}, more than the ${maximum} allowed: ask for smaller pages (first), fewer aliases or fewer fields (see the README, "Limits on one GraphQL request")`,
     { extensions: { code: QUERY_TOO_COMPLEX, cost, maximumCost: maximum, http: { status: 400 } } },
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The numbers that bound what one GraphQL request may ask of the gateway. docs/security.md explains
+ * The numbers that bound what one GraphQL request may ask of the gateway. The README (Security, Limits) explains
  * each; test/integration/security/graphql-limits.test.ts shows that the frontend's nested query (servers →
  * failoverRelationships → scopes → pools → ranges, with failoverPartner) passes all of them at 10,000 scopes.
  */

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Site } from '../helpers/site';
 import { describeWithDhcpd, dhcpdCheck } from '../helpers/dhcpd';
@@ -14,7 +15,7 @@ async function officeScope(site: Site): Promise<string> {
 
 describeWithDhcpd('all or nothing across both servers', () => {
   test('when the primary\'s reload fails after the secondary was written, both files and the database are restored', async () => {
-    const dir = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'gw-hooks-'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-hooks-'));
     const log = path.join(dir, 'reloads.log');
     const hooks = path.join(dir, 'servers.json');
     writeFileSync(hooks, JSON.stringify({
@@ -37,6 +38,7 @@ describeWithDhcpd('all or nothing across both servers', () => {
       expect((await site.ok(`{ failoverRelationship(name: "ab") { status } }`)).failoverRelationship.status).toBe('EMPTY');
     } finally {
       await site.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

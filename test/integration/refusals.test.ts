@@ -30,8 +30,9 @@ describeWithDhcpd('refused mutations change nothing', () => {
     await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
     await site.ok(CREATE_REL, { input: { name: 'spare', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
     await site.ok(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 198.51.100.0/24']] });
-    mkdirSync(path.join(os.tmpdir(), 'gw-outside'), { recursive: true });
-    symlinkSync(os.tmpdir(), path.join(site.configRoot, 'escape'));
+    // a folder beside CONFIG_ROOT (outside it) and a link to it from inside
+    mkdirSync(path.join(site.dir, 'outside'));
+    symlinkSync(path.join(site.dir, 'outside'), path.join(site.configRoot, 'escape'));
   });
   afterAll(() => site.stop());
 
@@ -41,7 +42,7 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['a malformed address', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.300', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
     ['a configPath outside CONFIG_ROOT', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: '/etc/dhcp/dhcpd.conf' } }), 'FORBIDDEN'],
     ['a configPath climbing out with ..', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: '../x.conf' } }), 'FORBIDDEN'],
-    ['a configPath through a symlink out of CONFIG_ROOT', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: 'escape/gw-outside/x.conf' } }), 'FORBIDDEN'],
+    ['a configPath through a symlink out of CONFIG_ROOT', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: 'escape/x.conf' } }), 'FORBIDDEN'],
     ['a server name already taken', ADD_SERVER, () => ({ input: { name: 'dhcp-a', address: '192.0.2.30', configPath: 'x.conf' } }), 'CONFLICT'],
     ['a server address already taken', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.10', configPath: 'x.conf' } }), 'CONFLICT'],
     ['a relationship name with a brace', CREATE_REL, () => ({ input: { name: 'a{b', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } }), 'BAD_USER_INPUT'],

@@ -161,7 +161,7 @@ describeWithDhcpd('the frontend\'s nested query at 10,000 scopes', () => {
     expect(servers.map((s) => s.scopes.length)).toEqual([5000, 5000]);
     expect(servers[0].failoverRelationships[0].scopes).toHaveLength(10_000);
     expect(cost).toBeLessThan(LIMITS.maxComplexity);
-    // The numbers docs/security.md quotes.
+    // The numbers the README quotes.
     console.log(`frontend query at 10,000 scopes: cost ${cost} (limit ${LIMITS.maxComplexity}), ${ms} ms, ${(res.text.length / 1e6).toFixed(1)} MB`);
   }, 120_000);
 });
