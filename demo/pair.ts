@@ -34,7 +34,6 @@ import {
   type PairServer,
   PRIMARY,
   primaryInterrupted,
-  RELATIONSHIP,
   type RunGraphQL,
   SECONDARY,
   waitForLiveState,

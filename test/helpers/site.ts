@@ -26,7 +26,7 @@ export class Site {
   readonly configRoot = path.join(this.dir, 'servers');
   settings!: Settings;
 
-  static async start(env: Record<string, string> = {}): Promise<Site> {
+  static async start(env: Record<string, string> = {}, log: (line: string) => void = () => {}): Promise<Site> {
     const site = new Site();
     site.settings = loadSettings({
       DATABASE_URL: `sqlite:${path.join(site.dir, 'gateway.db')}`,
@@ -35,7 +35,7 @@ export class Site {
       ...env,
     });
     mkdirSync(site.configRoot, { recursive: true });
-    site.gateway = await createGateway(site.settings, { log: () => {} });
+    site.gateway = await createGateway(site.settings, { log });
     await new Promise<void>((resolve) => {
       site.http = site.gateway.app.listen(0, '127.0.0.1', () => resolve());
     });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { NESTED_QUERY, pairConfig } from '../../bench/run';
+import { NESTED_QUERY, PAIR_ADDRESSES, pairConfig } from '../../bench/pair-config';
 import { ADMIN_TOKEN, Site } from '../helpers/site';
 import { DHCPD } from '../helpers/dhcpd';
 
@@ -20,7 +20,7 @@ function value(text: string, name: string): number {
 async function pairSite(subnets: number): Promise<Site> {
   const site = await Site.start();
   for (const role of ['primary', 'secondary'] as const) writeFileSync(path.join(site.configRoot, `${role}.conf`), pairConfig(role, subnets));
-  await site.ok(`mutation { a: addServer(input: { name: "primary", address: "172.31.255.1", configPath: "primary.conf" }) { id } b: addServer(input: { name: "secondary", address: "172.31.255.2", configPath: "secondary.conf" }) { id } }`);
+  await site.ok(`mutation { a: addServer(input: { name: "primary", address: "${PAIR_ADDRESSES.primary}", configPath: "primary.conf" }) { id } b: addServer(input: { name: "secondary", address: "${PAIR_ADDRESSES.secondary}", configPath: "secondary.conf" }) { id } }`);
   return site;
 }
 

@@ -4,7 +4,10 @@ import { LIMITS } from '../../../src/graphql-limits/limits';
 import { createSchema } from '../../../src/schema';
 import { describeWithDhcpd } from '../../helpers/dhcpd';
 import { Site } from '../../helpers/site';
-import { FRONTEND_QUERY, writeBigPair } from './frontend-query';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PAIR_ADDRESSES, pairConfig } from '../../../bench/pair-config';
+import { FRONTEND_QUERY } from './frontend-query';
 import { ADD_SERVER, CREATE_REL, auditRows, postGraphQL } from './harness';
 
 /** `{ scopes(first: 1) { edges { node { failoverPartner { … } } } } }` with `levels` fields on its deepest path. */
@@ -144,9 +147,9 @@ describeWithDhcpd('the frontend\'s nested query at 10,000 scopes', () => {
   let site: Site;
   beforeAll(async () => {
     site = await Site.start();
-    writeBigPair(site.configRoot, 5000);
-    await site.ok(ADD_SERVER, { input: { name: 'big-p', address: '192.0.2.40', configPath: 'big-p.conf' } });
-    await site.ok(ADD_SERVER, { input: { name: 'big-s', address: '192.0.2.41', configPath: 'big-s.conf' } });
+    for (const role of ['primary', 'secondary'] as const) writeFileSync(path.join(site.configRoot, `${role}.conf`), pairConfig(role, 5000, 'all'));
+    await site.ok(ADD_SERVER, { input: { name: 'big-p', address: PAIR_ADDRESSES.primary, configPath: 'primary.conf' } });
+    await site.ok(ADD_SERVER, { input: { name: 'big-s', address: PAIR_ADDRESSES.secondary, configPath: 'secondary.conf' } });
   }, 120_000);
   afterAll(() => site.stop());
 

@@ -1,10 +1,6 @@
-import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { createGateway } from '../../../src/app';
 import { TokenStore } from '../../../src/auth/tokens';
-import { loadSettings } from '../../../src/config';
 import { ADMIN_TOKEN, Site } from '../../helpers/site';
 
 /** Shared by the security tests: raw HTTP, tokens of each role, a site whose log lines are kept. */
@@ -42,25 +38,10 @@ export async function createToken(site: Site, name: string, role: 'viewer' | 'ad
   return (await new TokenStore(site.gateway.db).create(name, role)).token;
 }
 
-/** A Site like Site.start's, but keeping what the gateway logs (Site.start discards it). */
+/** A Site like Site.start's, keeping what the gateway logs. */
 export async function startSiteWithLog(env: Record<string, string> = {}): Promise<{ site: Site; log: string[] }> {
-  const site = new Site();
   const log: string[] = [];
-  site.settings = loadSettings({
-    DATABASE_URL: `sqlite:${path.join(site.dir, 'gateway.db')}`,
-    CONFIG_ROOT: site.configRoot,
-    GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
-    ...env,
-  });
-  mkdirSync(site.configRoot, { recursive: true });
-  site.gateway = await createGateway(site.settings, { log: (line) => log.push(line) });
-  const http = await new Promise<Server>((resolve) => {
-    const server = site.gateway.app.listen(0, '127.0.0.1', () => resolve(server));
-  });
-  // Site.stop() closes the server it keeps in its private `http` field.
-  (site as unknown as { http: Server }).http = http;
-  site.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  return { site, log };
+  return { site: await Site.start(env, (line) => log.push(line)), log };
 }
 
 export async function auditRows(site: Site): Promise<{ actor: string; operation: string; arguments: string; outcome: string; message: string | null }[]> {
