@@ -14,7 +14,7 @@ import { tokenAuthenticator } from './auth/token-authenticator';
 import { ConfigFileCache, findDhcpd } from './config-sync';
 import type { Settings } from './config';
 import { Context, createContext } from './context';
-import { openDatabase } from './db/data-source';
+import { openDatabase, openReadDatabase } from './db/data-source';
 import { GatewayError } from './errors';
 import { complexityLimitPlugin } from './graphql-limits/complexity';
 import { httpErrors } from './graphql-limits/http-errors';
@@ -43,10 +43,12 @@ export interface GatewayOptions {
 export async function createGateway(settings: Settings, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? ((line: string) => console.error(line));
   const metrics = new Metrics();
-  const db = await openDatabase({ url: settings.databaseUrl, onStatement: () => metrics.sqlStatements.inc() });
+  const dbOptions = { url: settings.databaseUrl, onStatement: () => metrics.sqlStatements.inc() };
+  const db = await openDatabase(dbOptions);
+  const readDb = await openReadDatabase(db, dbOptions);
   const dhcpd = await findDhcpd(settings.dhcpdBin ?? undefined);
   const files = new ConfigFileCache();
-  const services = createServices(db, files, settings, metrics, dhcpd !== null);
+  const services = createServices(db, readDb, files, settings, metrics, dhcpd !== null);
   // GATEWAY_ADMIN_TOKEN and the api_token table (src/auth); the audit log of mutations (src/audit).
   const auth = options.auth ?? tokenAuthenticator(db, settings.adminToken);
   const audit = new AuditLog(db);
@@ -99,7 +101,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     expressMiddleware(apollo, {
       // Every GraphQL request needs a valid token (401 otherwise); roles are checked per field (schema.ts).
       context: async ({ req }) => {
-        const context = await createContext({ db, services, auth, audit }, req);
+        const context = await createContext({ db: readDb, services, auth, audit }, req);
         if (!context.user) throw unauthenticatedRequest();
         return context;
       },
@@ -115,6 +117,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     dhcpd,
     async stop() {
       await apollo.stop();
+      if (readDb !== db) await readDb.destroy();
       await db.destroy();
     },
   };

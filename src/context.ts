@@ -21,6 +21,7 @@ export interface Context {
 }
 
 export interface ContextDeps {
+  /** the connection the request's loaders read through */
   db: DataSource;
   services: Services;
   auth: Authenticator;

@@ -20,9 +20,11 @@ class StatementCountingLogger extends AbstractLogger {
 export interface DataSourceOptions {
   url: string;
   onStatement?: () => void;
+  /** a second, read-only SQLite connection (see openReadDatabase) */
+  readonly?: boolean;
 }
 
-export function createDataSource({ url, onStatement = () => {} }: DataSourceOptions): DataSource {
+export function createDataSource({ url, onStatement = () => {}, readonly = false }: DataSourceOptions): DataSource {
   const logger = new StatementCountingLogger(onStatement);
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
@@ -30,13 +32,14 @@ export function createDataSource({ url, onStatement = () => {} }: DataSourceOpti
     return new DataSource({
       type: 'better-sqlite3',
       database: file,
+      readonly,
       entities,
       migrations,
       logger,
       // SQLite only enforces foreign keys when asked to, per connection
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
         db.pragma('foreign_keys = ON');
-        db.pragma('journal_mode = WAL');
+        if (!readonly) db.pragma('journal_mode = WAL');
       },
     });
   }
@@ -51,4 +54,17 @@ export async function openDatabase(options: DataSourceOptions): Promise<DataSour
   await ds.initialize();
   await ds.runMigrations({ transaction: 'all' });
   return ds;
+}
+
+/**
+ * The connection GraphQL reads go through. TypeORM's better-sqlite3 driver has ONE connection, so reads on
+ * it would see a mutation's uncommitted rows while dhcpd -t and the reload hooks run (and rows that are then
+ * rolled back). A second, read-only connection sees only committed data (WAL). PostgreSQL's pool already
+ * gives every read its own connection.
+ */
+export async function openReadDatabase(db: DataSource, options: DataSourceOptions): Promise<DataSource> {
+  if (db.options.type !== 'better-sqlite3' || options.url === 'sqlite::memory:') return db;
+  const reader = createDataSource({ ...options, readonly: true });
+  await reader.initialize();
+  return reader;
 }

@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { ConfigEditor, ConfigFileCache, ConfigModel, DhcpdNotFoundError, parseConfig, restoreFile, validateConfig, writeFileAtomic } from '../config-sync';
 import type { Settings } from '../config';
 import type { DhcpServer } from '../entities';
-import { ConfigApplyFailedError, ConfigInvalidError } from '../errors';
+import { ConfigApplyFailedError, ConfigInvalidError, ConflictError, GatewayError } from '../errors';
 import type { Metrics } from '../metrics';
 import { runReloadHook } from './reload';
 
@@ -70,14 +71,26 @@ export class ChangeSet {
     const written: { server: DhcpServer; previous: Buffer | null }[] = [];
     const restore = async () => {
       this.metrics.rollbacks.inc();
+      // Every file gets its chance even when one cannot be put back; the caller hears of the first failure.
+      let failure: unknown = null;
       for (const w of written.reverse()) {
         this.files.invalidate(w.server.configPath);
-        await restoreFile(w.server.configPath, w.previous);
-        // Best effort: the server should run the configuration it had; the caller already gets the first failure.
-        await runReloadHook(this.settings.hooksFor(w.server.name)).catch(() => undefined);
+        try {
+          await restoreFile(w.server.configPath, w.previous);
+          // Best effort: the server should run the configuration it had.
+          await runReloadHook(this.settings.hooksFor(w.server.name)).catch(() => undefined);
+        } catch (e) {
+          failure ??= e;
+        }
       }
+      if (failure) throw failure;
     };
     for (const c of candidates) {
+      // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen.
+      if ((await readIfExists(c.server.configPath)) !== c.original) {
+        await restore();
+        throw new ConflictError(`the file of server "${c.server.name}" changed outside the gateway during this change; nothing was applied, run syncServer and try again`);
+      }
       let previous: Buffer | null;
       try {
         previous = await writeFileAtomic(c.server.configPath, c.text);
@@ -122,6 +135,8 @@ export class ChangeSet {
     let e = this.edits.get(server.id);
     if (!e) {
       const model = (await this.files.read(server.configPath)) ?? parseConfig('');
+      // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
+      if (model.errors.length > 0) throw unreadableFile(server, model);
       e = { server, original: model.text, model, editor: new ConfigEditor(model) };
       this.edits.set(server.id, e);
     }
@@ -131,4 +146,19 @@ export class ChangeSet {
 
 function dirOf(p: string): string {
   return p.slice(0, Math.max(p.lastIndexOf('/'), 1));
+}
+
+async function readIfExists(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
+}
+
+/** CONFIG_INVALID listing the parser's problems with a server's file (import refuses such a file the same way). */
+export function unreadableFile(server: DhcpServer, model: ConfigModel): GatewayError {
+  const problems = model.errors.slice(0, 20).map((e) => `line ${e.line}:${e.column}: ${e.message}`);
+  return new GatewayError('CONFIG_INVALID', `the configuration file of server "${server.name}" cannot be read: ${problems.join('; ')}`, { server: server.name, problems });
 }

@@ -60,9 +60,9 @@ export async function writeDeclarations(m: MutationScope, pair: Pair, settings: 
 /**
  * Puts an existing scope (already in its server's file) into the relationship: every pool gets the peer
  * statement, and the scope is mirrored onto the partner (an existing subnet there is linked and its pools
- * brought in line with this scope's).
+ * brought in line with this scope's). The caller writes the declarations once (writeDeclarations).
  */
-export async function joinRelationship(m: MutationScope, pair: Pair, scope: Scope, settings: Settings): Promise<void> {
+export async function joinRelationship(m: MutationScope, pair: Pair, scope: Scope): Promise<void> {
   const server = scope.serverId === pair.primary.id ? pair.primary : pair.secondary;
   let model = await m.changes.model(server);
   let subnet = subnetIn(model, scope, server);
@@ -71,12 +71,15 @@ export async function joinRelationship(m: MutationScope, pair: Pair, scope: Scop
     model = await m.changes.rebase(server);
     subnet = subnetIn(model, scope, server);
   }
+  const pools = (await poolsOf(m.tx, scope.id)).map((p) => p.ranges);
+  // The pools mirrored are the gateway's; the file must hold the same ones, or the partner would get others.
+  if (subnet.pools.map((p) => rangesKey(p.ranges)).join('|') !== pools.map(rangesKey).join('|')) {
+    throw new ConflictError(`the pools of scope ${scope.network} in the file of server "${server.name}" changed outside the gateway; run syncServer first`);
+  }
   const editor = await m.changes.editor(server);
   for (const pool of subnet.pools) editor.setPoolFailoverPeer(pool, pair.rel.name);
   await m.tx.update(Scope, scope.id, { enabled: true, failoverRelationshipId: pair.rel.id, failoverRole: roleOn(pair, server) });
-  const pools = (await poolsOf(m.tx, scope.id)).map((p) => p.ranges);
   await mirror(m, pair, partnerOf(pair, server), scope, pools);
-  await writeDeclarations(m, pair, settings);
 }
 
 /** Makes the partner hold the same subnet with the same pools, each carrying the peer statement. */

@@ -25,12 +25,18 @@ export async function importModel(tx: EntityManager, server: DhcpServer, model: 
       continue;
     }
     const [primaryServerId, secondaryServerId] = peer.role === 'primary' ? [server.id, partner.id] : [partner.id, server.id];
-    rel = tx.merge(FailoverRelationship, rel ?? tx.create(FailoverRelationship, { name: peer.name, ...DEFAULTS }), {
-      primaryServerId,
-      secondaryServerId,
-      ...valuesFromDeclaration(peer),
-    });
+    const swapped = rel !== null && rel.primaryServerId !== primaryServerId;
+    // Values shared by both declarations come from the primary's once the relationship exists, so the two
+    // registration orders give the same relationship even where the declarations disagree.
+    const values = rel && peer.role === 'secondary' ? {} : valuesFromDeclaration(peer);
+    rel = tx.merge(FailoverRelationship, rel ?? tx.create(FailoverRelationship, { name: peer.name, ...DEFAULTS }), { primaryServerId, secondaryServerId, ...values });
     relByPeer.set(peer.name, await tx.save(FailoverRelationship, rel));
+    // The file says the roles are the other way round: every scope of the relationship, on both servers, follows.
+    if (swapped) {
+      for (const [serverId, role] of [[primaryServerId, FailoverRole.PRIMARY], [secondaryServerId, FailoverRole.SECONDARY]] as const) {
+        await tx.update(Scope, { failoverRelationshipId: rel.id, serverId }, { failoverRole: role });
+      }
+    }
   }
   await tx.update(DhcpServer, server.id, { unmatchedFailoverPeers: unmatched });
   server.unmatchedFailoverPeers = unmatched;

@@ -17,13 +17,14 @@ export interface Services {
   liveState: LiveStateService;
 }
 
-export function createServices(db: DataSource, files: ConfigFileCache, settings: Settings, metrics: Metrics, dhcpdAvailable: boolean): Services {
+/** `readDb`: the connection queries read through (see openReadDatabase). */
+export function createServices(db: DataSource, readDb: DataSource, files: ConfigFileCache, settings: Settings, metrics: Metrics, dhcpdAvailable: boolean): Services {
   const runner = new MutationRunner(db, files, settings, metrics, dhcpdAvailable);
   return {
     servers: new ServerService(runner, files, settings),
     relationships: new RelationshipService(runner, settings),
     scopes: new ScopeService(runner, settings),
-    queries: new QueryService(db),
+    queries: new QueryService(readDb),
     liveState: new LiveStateService(settings, metrics),
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ConfigModel } from '../config-sync';
 import { placeholder } from '../db/rows';
 import { ConflictError } from '../errors';
 import { Cidr, parseCidr } from '../net/ipv4';
@@ -13,6 +14,16 @@ export async function checkNetworkFree(tx: EntityManager, serverId: number, serv
       throw new ConflictError(
         network === cidr.text ? `server "${serverName}" already has scope ${network}` : `${cidr.text} overlaps scope ${network} on server "${serverName}"`,
       );
+    }
+  }
+}
+
+/** The same rule against the file itself: a subnet added by hand and not synced yet counts too. */
+export function checkNetworkFreeInFile(model: ConfigModel, serverName: string, cidr: Cidr): void {
+  for (const { network } of model.subnets) {
+    const other = parseCidr(network, 'network');
+    if (other.first <= cidr.last && cidr.first <= other.last) {
+      throw new ConflictError(`${cidr.text} overlaps subnet ${network} in the file of server "${serverName}"; run syncServer to see it`);
     }
   }
 }

@@ -37,6 +37,12 @@ export class RelationshipService {
       const secondary = await serverByName(tx, input.secondaryServer);
       if (primary.id === secondary.id) throw new BadUserInputError('primaryServer and secondaryServer must be two different servers');
       if (await tx.existsBy(FailoverRelationship, { name: input.name })) throw new ConflictError(`a failover relationship named "${input.name}" already exists`);
+      // A peer of that name declared for an unregistered partner would be rewritten to point at the new one.
+      for (const server of [primary, secondary]) {
+        if (server.unmatchedFailoverPeers.includes(input.name)) {
+          throw new ConflictError(`the file of server "${server.name}" already declares failover peer "${input.name}" for a partner that is not registered`);
+        }
+      }
       return tx.save(FailoverRelationship, tx.create(FailoverRelationship, { name: input.name, primaryServerId: primary.id, secondaryServerId: secondary.id, ...values }));
     }, audit);
   }
@@ -73,8 +79,9 @@ export class RelationshipService {
         const scope = await scopeById(m.tx, id);
         if (scope.failoverRelationshipId === rel.id) continue;
         await checkCanJoin(m, pair, scope);
-        await joinRelationship(m, pair, scope, this.settings);
+        await joinRelationship(m, pair, scope);
       }
+      await writeDeclarations(m, pair, this.settings);
       return rel;
     }, audit);
   }
@@ -114,7 +121,11 @@ export class RelationshipService {
   }
 }
 
+/** One mutation takes at most this many scopes or relationships: it holds the write queue while it runs. */
+const MAX_ITEMS = 1000;
+
 function unique(values: string[]): string[] {
+  if (values.length > MAX_ITEMS) throw new BadUserInputError(`at most ${MAX_ITEMS} items per call; split the list`);
   return [...new Set(values)];
 }
 

@@ -5,8 +5,8 @@ import { BadUserInputError, ConflictError } from '../errors';
 import { Cidr, parseCidr } from '../net/ipv4';
 import { checkName } from '../net/names';
 import { IpRange, checkRanges } from '../net/ranges';
-import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn } from './failover-membership';
-import { checkNetworkFree } from './networks';
+import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn, writeDeclarations } from './failover-membership';
+import { checkNetworkFree, checkNetworkFreeInFile } from './networks';
 import { poolsOf, relationshipByName, scopeById, serverById, serverByName } from './lookup';
 import type { MutationRunner } from './mutation-runner';
 
@@ -39,6 +39,7 @@ export class ScopeService {
       const rel = input.failoverRelationship != null ? await relationshipByName(m.tx, input.failoverRelationship) : null;
       if (rel && pools.length === 0) throw new BadUserInputError('a scope in a failover relationship needs at least one pool', 'pools');
       await checkNetworkFree(m.tx, server.id, server.name, cidr);
+      checkNetworkFreeInFile(await m.changes.model(server), server.name, cidr);
       (await m.changes.editor(server)).addSubnet({ network: cidr.text, pools: pools.map((ranges) => ({ ranges })) });
       const scope = await m.tx.save(Scope, m.tx.create(Scope, { serverId: server.id, network: cidr.text, name: input.name ?? null, enabled: true, failoverRelationshipId: null, failoverRole: null }));
       if (pools.length) await m.tx.insert(Pool, pools.map((ranges, position) => ({ scopeId: scope.id, position, ranges })));
@@ -46,7 +47,8 @@ export class ScopeService {
         const pair = await loadPair(m, rel);
         await checkCanJoin(m, pair, scope);
         await m.changes.rebase(server);
-        await joinRelationship(m, pair, scope, this.settings);
+        await joinRelationship(m, pair, scope);
+        await writeDeclarations(m, pair, this.settings);
       }
       return (await m.tx.findOneBy(Scope, { id: scope.id }))!;
     }, audit);

@@ -2,7 +2,8 @@ import type { AuditScope } from '../audit/scope';
 import type { ConfigFileCache, ConfigModel } from '../config-sync';
 import type { Settings } from '../config';
 import { DhcpServer, Scope } from '../entities';
-import { ConflictError, GatewayError } from '../errors';
+import { ConflictError } from '../errors';
+import { unreadableFile } from './change-set';
 import { formatIPv4, parseIPv4 } from '../net/ipv4';
 import { checkName } from '../net/names';
 import { resolveConfigPath } from './config-path';
@@ -66,10 +67,7 @@ export class ServerService {
   /** The parsed file, or null when it does not exist yet; a file the parser cannot read is refused. */
   private async read(server: DhcpServer): Promise<ConfigModel | null> {
     const model = await this.files.read(server.configPath);
-    if (model && model.errors.length > 0) {
-      const problems = model.errors.slice(0, 20).map((e) => `line ${e.line}:${e.column}: ${e.message}`);
-      throw new GatewayError('CONFIG_INVALID', `the configuration file of server "${server.name}" cannot be read: ${problems.join('; ')}`, { server: server.name, problems });
-    }
+    if (model && model.errors.length > 0) throw unreadableFile(server, model);
     return model;
   }
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Site } from '../helpers/site';
 
@@ -80,5 +80,41 @@ describe('import of hand-made failover configs', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toMatch(/line \d+/);
     expect((await site.ok(`{ servers { name } }`)).servers).toEqual([]);
+  });
+});
+
+describe('relationships imported from declarations that disagree', () => {
+  test('take the primary\'s values in either registration order', async () => {
+    const results: unknown[] = [];
+    for (const order of [['dhcp-p', 'dhcp-s'], ['dhcp-s', 'dhcp-p']]) {
+      const site = await Site.start();
+      try {
+        copyFileSync(path.join(SEEDS, 'dhcp-p.conf'), path.join(site.configRoot, 'dhcp-p.conf'));
+        writeFileSync(path.join(site.configRoot, 'dhcp-s.conf'), readFileSync(path.join(SEEDS, 'dhcp-s.conf'), 'utf8').replace('max-response-delay 30;', 'max-response-delay 45;'));
+        const addresses: Record<string, string> = { 'dhcp-p': '192.0.2.20', 'dhcp-s': '192.0.2.21' };
+        for (const name of order) await site.ok(ADD_SERVER, { input: { name, address: addresses[name], configPath: `${name}.conf` } });
+        const rel = (await site.ok(REL, { name: 'campus' })).failoverRelationship;
+        rel.scopes.sort((x: any, y: any) => x.failoverRole.localeCompare(y.failoverRole));
+        results.push(rel);
+      } finally {
+        await site.stop();
+      }
+    }
+    expect(results[0]).toEqual(results[1]);
+    expect(results[0]).toMatchObject({ maxResponseDelay: 30, primaryServer: { name: 'dhcp-p' } });
+  });
+
+  test('a peer declared for a partner that is not registered cannot be taken over by a new relationship', async () => {
+    const site = await Site.start();
+    try {
+      copyFileSync(path.join(SEEDS, 'dhcp-p.conf'), path.join(site.configRoot, 'dhcp-p.conf'));
+      writeFileSync(path.join(site.configRoot, 'other.conf'), 'ddns-update-style none;\n');
+      await site.ok(ADD_SERVER, { input: { name: 'dhcp-p', address: '192.0.2.20', configPath: 'dhcp-p.conf' } });
+      await site.ok(ADD_SERVER, { input: { name: 'other', address: '192.0.2.99', configPath: 'other.conf' } });
+      const error = await site.refused(`mutation { createFailoverRelationship(input: { name: "campus", primaryServer: "dhcp-p", secondaryServer: "other" }) { id } }`);
+      expect(error.code).toBe('CONFLICT');
+    } finally {
+      await site.stop();
+    }
   });
 });
