@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NetnsLab } from './netns-lab';
+import type { PeerLiveState } from '../src/live-state';
 
 /** Runs one GraphQL operation that must succeed and returns its `data`. */
 export type RunGraphQL = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<T>;
@@ -126,14 +127,6 @@ export const LIVE_STATE = `query LiveState($name: String!) {
     }
   }
 }`;
-
-export interface PeerLiveState {
-  reachable: boolean;
-  state: string | null;
-  partnerState: string | null;
-  error: string | null;
-  checkedAt: string;
-}
 
 export interface LiveState {
   primary: PeerLiveState;
