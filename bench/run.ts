@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     figures.fileBytes = Buffer.byteLength(text);
 
     const dhcpdRuns: number[] = [];
-    for (let i = 0; i < 3; i++) dhcpdRuns.push((await timed(() => validateConfig(text))).ms);
+    for (let i = 0; i < 3; i++) dhcpdRuns.push((await timed(() => validateConfig(p.gw.dhcpd!, text))).ms);
     figures.dhcpdTestMs = median(dhcpdRuns);
 
     const engineRuns: number[] = [];
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     const { readFileSync } = await import('node:fs');
     const candidates = [readFileSync(p.files.primary, 'utf8'), readFileSync(p.files.secondary, 'utf8')];
     const twoChecks: number[] = [];
-    for (let i = 0; i < 3; i++) twoChecks.push((await timed(() => Promise.all(candidates.map((c) => validateConfig(c))))).ms);
+    for (let i = 0; i < 3; i++) twoChecks.push((await timed(() => Promise.all(candidates.map((c) => validateConfig(p.gw.dhcpd!, c))))).ms);
     figures.twoValidationsMs = median(twoChecks);
   } finally {
     await stopPair(p);

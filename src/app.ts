@@ -11,7 +11,7 @@ import { AuditLog } from './audit/audit-log';
 import type { Authenticator } from './auth/authenticate';
 import { requireRole, unauthenticatedRequest } from './auth/http';
 import { tokenAuthenticator } from './auth/token-authenticator';
-import { ConfigFileCache, findDhcpd } from './config-sync';
+import { findDhcpd, ModelCache } from './config-sync';
 import type { Settings } from './config';
 import { Context, createContext } from './context';
 import { openDatabase, openReadDatabase } from './db/data-source';
@@ -21,6 +21,7 @@ import { httpErrors } from './graphql-limits/http-errors';
 import { LIMITS, QUERY_TOO_COMPLEX } from './graphql-limits/limits';
 import { queryShapeRule } from './graphql-limits/shape-rule';
 import { Metrics } from './metrics';
+import { LocalFiles } from './transport/local';
 import { createSchema } from './schema';
 import { createServices, Services } from './services';
 
@@ -46,9 +47,10 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const dbOptions = { url: settings.databaseUrl, onStatement: () => metrics.sqlStatements.inc() };
   const db = await openDatabase(dbOptions);
   const readDb = await openReadDatabase(db, dbOptions);
-  const dhcpd = await findDhcpd(settings.dhcpdBin ?? undefined);
-  const files = new ConfigFileCache();
-  const services = createServices(db, readDb, files, settings, metrics, dhcpd !== null);
+  // dhcpd is looked for once; every validation uses the path found here.
+  const dhcpd = findDhcpd(settings.dhcpdBin ?? undefined);
+  const files = { filesOf: (server: { name: string }) => new LocalFiles(settings.hooksFor(server.name), dhcpd), models: new ModelCache(), metrics };
+  const services = createServices(db, readDb, files, settings, metrics);
   // GATEWAY_ADMIN_TOKEN and the api_token table (src/auth); the audit log of mutations (src/audit).
   const auth = options.auth ?? tokenAuthenticator(db, settings.adminToken);
   const audit = new AuditLog(db);

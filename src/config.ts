@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { OmapiKey } from './domain';
 
 /** Per-server settings that only the operator may set: never API fields. */
 export interface ServerHooks {
@@ -7,7 +8,7 @@ export interface ServerHooks {
   reload?: string[];
   reloadTimeoutSeconds: number;
   omapiPort: number;
-  omapiKey?: { name: string; algorithm: 'hmac-md5'; secret: string };
+  omapiKey?: OmapiKey;
 }
 
 export interface Settings {

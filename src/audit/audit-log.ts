@@ -1,19 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { AuditEntry } from '../entities/audit-entry';
-import { BadUserInputError } from '../errors';
+import { pageOf, type Page } from '../pagination';
 import { writeQueue } from '../services/mutation-runner';
 import { recordFailure, recordSuccess } from './record';
 import type { AuditScope } from './scope';
-
-/** Page size of auditLog: default and bound (the same as the scopes query). */
-export const AUDIT_DEFAULT_PAGE = 100;
-export const AUDIT_MAX_PAGE = 500;
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  totalCount: number;
-  hasNextPage: boolean;
-}
 
 /** The audit log: rows written outside a mutation's transaction, and the newest-first read side. */
 export class AuditLog {
@@ -30,20 +20,11 @@ export class AuditLog {
   }
 
   /** Newest first; the cursor is the last id seen. */
-  async page(first: number | null | undefined, after: string | null | undefined): Promise<AuditPage> {
-    const size = first ?? AUDIT_DEFAULT_PAGE;
+  page(first: number | null | undefined, after: string | null | undefined): Promise<Page<AuditEntry>> {
     const qb = this.db.getRepository(AuditEntry).createQueryBuilder('a');
-    const totalCount = await qb.getCount();
-    if (after != null) qb.where('a.id < :after', { after: decodeAuditCursor(after) });
-    const rows = await qb.orderBy('a.id', 'DESC').take(size + 1).getMany();
-    return { entries: rows.slice(0, size), totalCount, hasNextPage: rows.length > size };
+    return pageOf(first, 'audit', after, () => qb.getCount(), (afterId, limit) => {
+      if (afterId !== null) qb.where('a.id < :after', { after: afterId });
+      return qb.orderBy('a.id', 'DESC').take(limit).getMany();
+    });
   }
-}
-
-export const encodeAuditCursor = (id: number): string => Buffer.from(`audit:${id}`).toString('base64');
-
-function decodeAuditCursor(cursor: string): number {
-  const match = /^audit:(\d{1,15})$/.exec(Buffer.from(String(cursor), 'base64').toString('utf8'));
-  if (!match) throw new BadUserInputError('after is not a cursor this API returned', 'after');
-  return Number(match[1]);
 }

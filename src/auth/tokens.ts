@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiToken } from '../entities/api-token';
-import { checkName } from '../net/names';
+import { checkName } from '../services/input';
 import { Role, isRole } from './roles';
 
 /** Every token the gateway makes starts with this, so a leaked one is recognisable (secret scanners, logs). */

@@ -8,10 +8,10 @@ export { parse, stringify, type Cst, type CstNode, type CstBlock, type CstStatem
 export type { ParseError } from './dhcpd/parse-error';
 export { parseConfig, type ConfigModel, type SubnetModel, type PoolModel, type IpRangeModel, type SubnetParent } from './dhcpd/model';
 export type { FailoverPeerModel, PeerStatement } from './dhcpd/failover-peer';
-export { ConfigEditor, type OmapiKeySpec } from './edit/config-editor';
+export { ConfigEditor } from './edit/config-editor';
 export type { PeerDeclaration, PoolSpec, SubnetSpec } from './edit/render';
 export { quoteString, ConfigValueError } from './edit/values';
 export { validateConfig, findDhcpd, DhcpdNotFoundError, type ValidationResult } from './apply/validate';
-export { writeFileAtomic, restoreFile } from './apply/atomic-write';
-export { ConfigFileCache } from './apply/file-cache';
+export { replaceFileAtomic } from './apply/atomic-write';
+export { ModelCache, sha256 } from './apply/model-cache';
 export { UnreachableCaseError } from './unreachable';

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { DhcpServer, FailoverRelationship, FailoverRole, Pool, Scope } from '../entities';
+import type { FailoverRole } from '../domain';
+import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 
 /**
  * Plain SQL for the two hot paths, reading thousands of rows for one GraphQL answer and importing a whole file:

@@ -6,5 +6,4 @@ import { Pool } from './pool';
 import { Scope } from './scope';
 
 export { ApiToken, AuditEntry, DhcpServer, FailoverRelationship, Pool, Scope };
-export { FailoverRole } from './scope';
 export const entities = [DhcpServer, FailoverRelationship, Scope, Pool, ApiToken, AuditEntry];

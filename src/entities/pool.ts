@@ -1,6 +1,6 @@
 import { ObjectType, Field, ID } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { IpRange } from '../resolvers/types/ip-range';
+import { IpRange } from './ip-range';
 
 /** One `pool` block of a subnet; `position` is its order among the subnet's pools in the file. */
 @ObjectType({ simpleResolvers: true, description: 'One ISC `pool` block inside a subnet' })

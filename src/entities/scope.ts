@@ -1,10 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { FailoverRole } from '../domain';
 
-export enum FailoverRole {
-  PRIMARY = 'PRIMARY',
-  SECONDARY = 'SECONDARY',
-}
 registerEnumType(FailoverRole, { name: 'FailoverRole', description: "The server's role for a failover scope" });
 
 /** One `subnet` declaration on one server. */

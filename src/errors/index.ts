@@ -43,8 +43,9 @@ export class ConfigInvalidError extends GatewayError {
   }
 }
 export class ConfigApplyFailedError extends GatewayError {
-  constructor(server: string, reason: string) {
-    super('CONFIG_APPLY_FAILED', `applying the configuration of server "${server}" failed: ${reason}`, { server });
+  /** `cause`: the errno code (ENOSPC, EACCES, …) or a short reason, for clients that act on it */
+  constructor(server: string, reason: string, cause?: string) {
+    super('CONFIG_APPLY_FAILED', `applying the configuration of server "${server}" failed: ${reason}`, cause ? { server, cause } : { server });
   }
 }
 export class UnauthenticatedError extends GatewayError {

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, getVariableValues } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { PAGE_SIZE } from '../pagination';
 import { LIMITS, QUERY_TOO_COMPLEX } from './limits';
 
 /**
@@ -10,8 +11,8 @@ import { LIMITS, QUERY_TOO_COMPLEX } from './limits';
  */
 const paginatedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   if (!field.args.some((a) => a.name === 'first')) return undefined;
-  const asked = typeof args.first === 'number' ? args.first : LIMITS.defaultPage;
-  return 1 + Math.min(Math.max(asked, 0), LIMITS.maxPage) * childComplexity;
+  const asked = typeof args.first === 'number' ? args.first : PAGE_SIZE.default;
+  return 1 + Math.min(Math.max(asked, 0), PAGE_SIZE.max) * childComplexity;
 };
 
 /**

@@ -16,10 +16,6 @@ export const LIMITS = {
   maxFields: 5000,
   /** the cost computed with graphql-query-complexity (see complexity.ts) */
   maxComplexity: 25000,
-  /** page size assumed for a paginated list whose `first` is not given (the server's default) */
-  defaultPage: 100,
-  /** page size above which the paginated fields refuse `first` (MAX_PAGE in services/queries.ts) */
-  maxPage: 500,
 } as const;
 
 /** The code of a refusal by the complexity limit; the static limits answer GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED. */

@@ -1,2 +1,3 @@
 /** Live failover state of configured relationships, as the dhcpd servers themselves report it over OMAPI. */
-export { createLiveStateReader, type LiveStateReader, type LiveStateReaderOptions, type LiveStateServer, type PeerLiveState, type PollOutcome } from './reader';
+export { createLiveStateReader, type LiveStateReader, type LiveStateReaderOptions, type LiveStateServer, type PollOutcome } from './reader';
+export type { PeerLiveState } from '../domain';

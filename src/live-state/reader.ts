@@ -1,15 +1,6 @@
-import { OmapiConnection, OmapiError, type OmapiKey, queryFailoverState } from '../omapi';
+import type { OmapiKey, PeerLiveState } from '../domain';
+import { OmapiConnection, OmapiError, queryFailoverState } from '../omapi';
 
-/** What one server says about one failover relationship (the GraphQL `PeerLiveState`). */
-export interface PeerLiveState {
-  /** true when the state was read; false when it could not be, for whatever reason `error` gives */
-  reachable: boolean;
-  state: string | null;
-  partnerState: string | null;
-  error: string | null;
-  /** ISO 8601 time the answer (or the failure) came in */
-  checkedAt: string;
-}
 
 export interface LiveStateServer {
   address: string;

@@ -1,17 +1,33 @@
 import ipaddr from 'ipaddr.js';
-import { BadUserInputError } from '../errors';
 
-/** IPv4 helpers on top of ipaddr.js; addresses are handled as unsigned 32-bit numbers. */
+/**
+ * The one IPv4 / CIDR module, pure: every function returns a result (null for text that is not what it
+ * should be) and never throws a user error; callers decide what a bad value means (services/input.ts for
+ * the API, the config engine for a file). Addresses are unsigned 32-bit numbers. Only strict dotted quads
+ * are addresses: no leading zeros (some tools read them as octal), no hex, no short forms.
+ */
 
-export function parseIPv4(value: string, field: string): number {
-  if (typeof value !== 'string' || !ipaddr.IPv4.isValidFourPartDecimal(value)) {
-    throw new BadUserInputError(`${field}: "${printable(value)}" is not an IPv4 address in dotted-quad form`, field);
-  }
-  return toNumber(ipaddr.IPv4.parse(value));
+/** The address as an unsigned 32-bit number, or null when `value` is not a dotted quad. */
+export function parseIpv4(value: string): number | null {
+  if (typeof value !== 'string' || !ipaddr.IPv4.isValidFourPartDecimal(value)) return null;
+  const [a, b, c, d] = ipaddr.IPv4.parse(value).octets;
+  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
 }
 
-export function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+export function formatIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Prefix length of a contiguous netmask, or null for a mask with holes. */
+export function prefixLength(mask: number): number | null {
+  const inverted = ~mask >>> 0;
+  // A contiguous mask inverted is 2^k - 1: adding one leaves a single bit set.
+  if ((inverted & (inverted + 1)) !== 0) return null;
+  return 32 - Math.log2(inverted + 1);
+}
+
+export function maskOf(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
 }
 
 export interface Cidr {
@@ -23,38 +39,25 @@ export interface Cidr {
   last: number;
 }
 
-/** A CIDR whose address lies on its network boundary ("192.0.2.0/24", not "192.0.2.7/24"). */
-export function parseCidr(value: string, field: string): Cidr {
-  const slash = typeof value === 'string' ? value.indexOf('/') : -1;
-  if (slash < 0 || !ipaddr.IPv4.isValidFourPartDecimal(value.slice(0, slash)) || !/^\d{1,2}$/.test(value.slice(slash + 1))) {
-    throw new BadUserInputError(`${field}: "${printable(value)}" is not an IPv4 CIDR like 192.0.2.0/24`, field);
-  }
-  let parsed: [ipaddr.IPv4, number];
-  try {
-    parsed = ipaddr.IPv4.parseCIDR(value);
-  } catch {
-    throw new BadUserInputError(`${field}: "${printable(value)}" is not an IPv4 CIDR like 192.0.2.0/24`, field);
-  }
-  const [addr, prefix] = parsed;
-  const network = toNumber(ipaddr.IPv4.networkAddressFromCIDR(value));
-  if (toNumber(addr) !== network) {
-    throw new BadUserInputError(`${field}: "${value}" is not on its network boundary (did you mean ${formatIPv4(network)}/${prefix}?)`, field);
-  }
-  return cidrOf(network, prefix);
+export function cidrOf(network: number, prefix: number): Cidr {
+  const first = (network & maskOf(prefix)) >>> 0;
+  const last = first + 2 ** (32 - prefix) - 1;
+  return { network: first, prefix, text: `${formatIpv4(first)}/${prefix}`, first, last };
 }
 
-function cidrOf(network: number, prefix: number): Cidr {
-  const size = 2 ** (32 - prefix);
-  return { network, prefix, text: `${formatIPv4(network)}/${prefix}`, first: network, last: network + size - 1 };
+/** `A/len` with A a dotted quad and 0 ≤ len ≤ 32, or null; `onBoundary` tells whether A had no host bits set. */
+export function parseCidr(value: string): { cidr: Cidr; address: number; onBoundary: boolean } | null {
+  if (typeof value !== 'string') return null;
+  const slash = value.indexOf('/');
+  if (slash < 0 || !/^\d{1,2}$/.test(value.slice(slash + 1))) return null;
+  const address = parseIpv4(value.slice(0, slash));
+  const prefix = Number(value.slice(slash + 1));
+  if (address === null || prefix > 32) return null;
+  const cidr = cidrOf(address, prefix);
+  return { cidr, address, onBoundary: cidr.network === address };
 }
 
-function toNumber(addr: ipaddr.IPv4): number {
-  const [a, b, c, d] = addr.octets;
-  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
-}
-
-/** Echo a user's value back without letting control characters or huge strings into the message. */
-function printable(value: unknown): string {
-  const s = String(value);
-  return (s.length > 64 ? s.slice(0, 64) + '…' : s).replace(/[\u0000-\u001f\u007f]/g, '?');
+/** Whether two address spans share an address. */
+export function overlaps(a: { first: number; last: number }, b: { first: number; last: number }): boolean {
+  return a.first <= b.last && b.first <= a.last;
 }

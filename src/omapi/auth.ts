@@ -1,13 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Signer } from './wire';
 
-/** A key as declared in dhcpd.conf (`key <name> { algorithm hmac-md5; secret "<base64>"; }` + `omapi-key <name>;`). */
-export interface OmapiKey {
-  name: string;
-  algorithm: 'hmac-md5';
-  /** base64, as in dhcpd.conf */
-  secret: string;
-}
+export type { OmapiKey } from '../domain';
 
 /**
  * The algorithm name sent when opening the authenticator. dhcpd stores `hmac-md5` from its config under this

@@ -1,9 +1,8 @@
-import { Max, Min } from 'class-validator';
 import { Args, ArgsType, Authorized, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { AUDIT_MAX_PAGE, encodeAuditCursor } from '../audit/audit-log';
 import type { Context } from '../context';
 import { AuditEntry } from '../entities/audit-entry';
-import { PageInfo } from './types/graph-types';
+import { PAGE_SIZE } from '../pagination';
+import { PageInfo, toConnection } from './types/pagination';
 
 @ObjectType({ description: 'An audit entry with its cursor' })
 export class AuditEntryEdge {
@@ -28,9 +27,7 @@ export class AuditEntryConnection {
 
 @ArgsType()
 export class AuditLogArgs {
-  @Min(0)
-  @Max(AUDIT_MAX_PAGE)
-  @Field(() => Int, { nullable: true, description: `Page size, 0..${AUDIT_MAX_PAGE} (default 100)` })
+  @Field(() => Int, { nullable: true, description: `Page size, 0..${PAGE_SIZE.max} (default ${PAGE_SIZE.default})` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Cursor after which the page starts (older entries)' })
@@ -42,8 +39,6 @@ export class AuditLogResolver {
   @Authorized('admin')
   @Query(() => AuditEntryConnection, { description: 'Every mutation asked for, who asked and how it ended, newest first (admin only)' })
   async auditLog(@Args() args: AuditLogArgs, @Ctx() ctx: Context): Promise<AuditEntryConnection> {
-    const page = await ctx.audit.page(args.first, args.after);
-    const edges = page.entries.map((node) => ({ cursor: encodeAuditCursor(node.id), node }));
-    return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(await ctx.audit.page(args.first, args.after), 'audit');
   }
 }

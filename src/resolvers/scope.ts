@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
-import { encodeCursor } from '../services/queries';
 import { ScopeConnection } from './types/graph-types';
+import { toConnection } from './types/pagination';
 import { CreateScopeInput, ScopesArgs } from './types/inputs';
 
 @Resolver(() => Scope)
@@ -10,9 +10,7 @@ export class ScopeResolver {
   @Authorized('viewer')
   @Query(() => ScopeConnection, { description: 'Scopes, filtered by server or relationship, a page at a time' })
   async scopes(@Args() args: ScopesArgs, @Ctx() ctx: Context): Promise<ScopeConnection> {
-    const page = await ctx.services.queries.scopes(args);
-    const edges = page.scopes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-    return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(await ctx.services.queries.scopes(args), 'scope');
   }
 
   @Authorized('viewer')

@@ -1,10 +1,10 @@
 import type { ConfigModel, SubnetModel } from '../config-sync';
 import type { Settings } from '../config';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
-import { FailoverRole } from '../entities/scope';
+import { FailoverRole } from '../domain';
 import { BadUserInputError, ConflictError } from '../errors';
-import { parseCidr } from '../net/ipv4';
-import type { IpRange } from '../net/ranges';
+import { cidrInput } from './input';
+import { DeconfigureAction, type IpRange } from '../domain';
 import { checkNetworkFree } from './networks';
 import { poolsOf, serverById } from './lookup';
 import type { MutationScope } from './mutation-runner';
@@ -90,7 +90,7 @@ async function mirror(m: MutationScope, pair: Pair, partner: DhcpServer, scope: 
   if (copy && copy.failoverRelationshipId !== null && copy.failoverRelationshipId !== pair.rel.id) {
     throw new ConflictError(`scope ${scope.network} on server "${partner.name}" is already in another failover relationship`);
   }
-  await checkNetworkFree(m.tx, partner.id, partner.name, parseCidr(scope.network, 'network'), true);
+  await checkNetworkFree(m.tx, partner.id, partner.name, cidrInput(scope.network, 'network'), true);
   let model = await m.changes.model(partner);
   let subnet = model.findSubnet(scope.network);
   if (subnet?.disabled) {
@@ -130,7 +130,6 @@ async function mirror(m: MutationScope, pair: Pair, partner: DhcpServer, scope: 
   await m.tx.insert(Pool, finalPools.map((ranges, position) => ({ scopeId: copyId, position, ranges })));
 }
 
-export type DeconfigureAction = 'DELETE_SECONDARY_SCOPE' | 'DISABLE_SECONDARY_SCOPE';
 
 /**
  * Takes scopes (both halves of each) out of the relationship: peer statements cleared on the primary's
@@ -144,7 +143,7 @@ export async function leaveRelationship(m: MutationScope, pair: Pair, halves: Sc
     const subnet = model.findSubnet(half.network);
     const editor = await m.changes.editor(server);
     const secondaryHalf = server.id === pair.secondary.id;
-    if (secondaryHalf && action === 'DELETE_SECONDARY_SCOPE') {
+    if (secondaryHalf && action === DeconfigureAction.DELETE_SECONDARY_SCOPE) {
       if (subnet) editor.removeSubnet(subnet);
       await m.tx.delete(Scope, half.id);
       continue;

@@ -1,16 +1,11 @@
 import type { PeerDeclaration, FailoverPeerModel } from '../config-sync';
+import type { FailoverValues } from '../domain';
 import type { DhcpServer, FailoverRelationship } from '../entities';
+
+export type { FailoverValues };
 import { BadUserInputError } from '../errors';
 
-/** The knobs of a relationship, their defaults (SPEC.md) and their bounds. */
-export interface FailoverValues {
-  percentage: number;
-  mclt: number;
-  port: number;
-  loadBalanceMaxSeconds: number;
-  maxResponseDelay: number;
-  maxUnackedUpdates: number;
-}
+/** Defaults of a relationship's knobs (docs/api.md) and their bounds. */
 
 export const DEFAULTS: FailoverValues = {
   percentage: 50,

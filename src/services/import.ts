@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { ConfigModel } from '../config-sync';
 import { insertRows, placeholder } from '../db/rows';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { FailoverRole } from '../entities/scope';
-import type { IpRange } from '../net/ranges';
+import { FailoverRole } from '../domain';
+import type { IpRange } from '../domain';
 import { DEFAULTS, valuesFromDeclaration } from './failover-values';
 
 /**

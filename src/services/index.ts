@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { ConfigFileCache } from '../config-sync';
+import type { ChangeSetDeps } from '../config-sync/apply/change-set';
 import type { Settings } from '../config';
 import type { Metrics } from '../metrics';
 import { LiveStateService } from './live-state';
@@ -18,8 +18,8 @@ export interface Services {
 }
 
 /** `readDb`: the connection queries read through (see openReadDatabase). */
-export function createServices(db: DataSource, readDb: DataSource, files: ConfigFileCache, settings: Settings, metrics: Metrics, dhcpdAvailable: boolean): Services {
-  const runner = new MutationRunner(db, files, settings, metrics, dhcpdAvailable);
+export function createServices(db: DataSource, readDb: DataSource, files: ChangeSetDeps, settings: Settings, metrics: Metrics): Services {
+  const runner = new MutationRunner(db, files);
   return {
     servers: new ServerService(runner, files, settings),
     relationships: new RelationshipService(runner, settings),

@@ -1,10 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ConfigFileCache } from '../config-sync';
-import type { Settings } from '../config';
-import type { Metrics } from '../metrics';
 import { recordFailure, recordSuccess } from '../audit/record';
 import type { AuditScope } from '../audit/scope';
-import { ChangeSet } from './change-set';
+import { ChangeSet, type ChangeSetDeps } from '../config-sync/apply/change-set';
 import { Mutex } from './mutex';
 
 const queues = new WeakMap<DataSource, Mutex>();
@@ -31,10 +28,7 @@ export interface MutationScope {
 export class MutationRunner {
   constructor(
     private readonly db: DataSource,
-    private readonly files: ConfigFileCache,
-    private readonly settings: Settings,
-    private readonly metrics: Metrics,
-    private readonly dhcpdAvailable: boolean,
+    private readonly files: ChangeSetDeps,
   ) {}
 
   /** `audit`: the mutation's audit row (src/audit), written in the transaction on success, right after the rollback on failure. */
@@ -43,7 +37,7 @@ export class MutationRunner {
       const qr = this.db.createQueryRunner();
       await qr.startTransaction();
       try {
-        const changes = new ChangeSet(this.files, this.settings, this.metrics, this.dhcpdAvailable);
+        const changes = new ChangeSet(this.files);
         const result = await work({ tx: qr.manager, changes });
         if (audit) await recordSuccess(qr.manager, audit);
         const written = await changes.apply();

@@ -2,28 +2,27 @@ import type { EntityManager } from 'typeorm';
 import type { ConfigModel } from '../config-sync';
 import { placeholder } from '../db/rows';
 import { ConflictError } from '../errors';
-import { Cidr, parseCidr } from '../net/ipv4';
+import { Cidr, overlaps, parseCidr } from '../net/ipv4';
+
+/** The first of `networks` (canonical CIDR texts) that shares an address with `cidr`, skipping `except`. */
+function firstOverlap(cidr: Cidr, networks: string[], except?: string): string | undefined {
+  return networks.find((network) => {
+    const other = parseCidr(network)?.cidr;
+    return network !== except && other !== undefined && overlaps(other, cidr);
+  });
+}
 
 /** A server declares each address in at most one subnet: a new scope may neither repeat nor overlap one. */
 export async function checkNetworkFree(tx: EntityManager, serverId: number, serverName: string, cidr: Cidr, allowSame = false): Promise<void> {
   const rows: { network: string }[] = await tx.query(`SELECT network FROM scope WHERE server_id = ${placeholder(tx, 1)}`, [serverId]);
-  for (const { network } of rows) {
-    if (allowSame && network === cidr.text) continue;
-    const other = parseCidr(network, 'network');
-    if (other.first <= cidr.last && cidr.first <= other.last) {
-      throw new ConflictError(
-        network === cidr.text ? `server "${serverName}" already has scope ${network}` : `${cidr.text} overlaps scope ${network} on server "${serverName}"`,
-      );
-    }
+  const network = firstOverlap(cidr, rows.map((r) => r.network), allowSame ? cidr.text : undefined);
+  if (network !== undefined) {
+    throw new ConflictError(network === cidr.text ? `server "${serverName}" already has scope ${network}` : `${cidr.text} overlaps scope ${network} on server "${serverName}"`);
   }
 }
 
 /** The same rule against the file itself: a subnet added by hand and not synced yet counts too. */
 export function checkNetworkFreeInFile(model: ConfigModel, serverName: string, cidr: Cidr): void {
-  for (const { network } of model.subnets) {
-    const other = parseCidr(network, 'network');
-    if (other.first <= cidr.last && cidr.first <= other.last) {
-      throw new ConflictError(`${cidr.text} overlaps subnet ${network} in the file of server "${serverName}"; run syncServer to see it`);
-    }
-  }
+  const network = firstOverlap(cidr, model.subnets.map((s) => s.network));
+  if (network !== undefined) throw new ConflictError(`${cidr.text} overlaps subnet ${network} in the file of server "${serverName}"; run syncServer to see it`);
 }

@@ -1,16 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { BadUserInputError } from '../errors';
+import { pageOf, type Page } from '../pagination';
 import { parseId } from './lookup';
-
-export interface ScopePage {
-  scopes: Scope[];
-  totalCount: number;
-  hasNextPage: boolean;
-}
-
-/** Page size bound, enforced on the query's arguments. */
-export const MAX_PAGE = 500;
 
 /** The read side behind the top-level query fields. */
 export class QueryService {
@@ -42,24 +33,15 @@ export class QueryService {
   }
 
   /** Relay-style page of scopes ordered by id; the cursor is the last id seen. */
-  async scopes(filter: { server?: string | null; failoverRelationship?: string | null; first?: number | null; after?: string | null }): Promise<ScopePage> {
-    const first = filter.first ?? 100;
+  scopes(filter: { server?: string | null; failoverRelationship?: string | null; first?: number | null; after?: string | null }): Promise<Page<Scope>> {
     const qb = this.db.getRepository(Scope).createQueryBuilder('s');
     if (filter.server != null) qb.innerJoin(DhcpServer, 'srv', 'srv.id = s.server_id AND srv.name = :server', { server: filter.server });
     if (filter.failoverRelationship != null) {
       qb.innerJoin(FailoverRelationship, 'rel', 'rel.id = s.failover_relationship_id AND rel.name = :rel', { rel: filter.failoverRelationship });
     }
-    const totalCount = await qb.getCount();
-    if (filter.after != null) qb.andWhere('s.id > :after', { after: decodeCursor(filter.after) });
-    const rows = await qb.orderBy('s.id').take(first + 1).getMany();
-    return { scopes: rows.slice(0, first), totalCount, hasNextPage: rows.length > first };
+    return pageOf(filter.first, 'scope', filter.after, () => qb.getCount(), (afterId, limit) => {
+      if (afterId !== null) qb.andWhere('s.id > :after', { after: afterId });
+      return qb.orderBy('s.id').take(limit).getMany();
+    });
   }
-}
-
-export const encodeCursor = (id: number): string => Buffer.from(`scope:${id}`).toString('base64');
-
-function decodeCursor(cursor: string): number {
-  const match = /^scope:(\d{1,15})$/.exec(Buffer.from(String(cursor), 'base64').toString('utf8'));
-  if (!match) throw new BadUserInputError('after is not a cursor this API returned', 'after');
-  return Number(match[1]);
 }

@@ -1,25 +1,13 @@
 import type { AuditScope } from '../audit/scope';
 import type { Settings } from '../config';
 import { FailoverRelationship, Scope } from '../entities';
-import { FailoverRole } from '../entities/scope';
+import { DeconfigureAction, FailoverRole, type CreateRelationshipInput, type ModifyRelationshipInput } from '../domain';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
-import { checkName } from '../net/names';
+import { checkName } from './input';
 import { DEFAULTS, FailoverValues, checkValues } from './failover-values';
-import { DeconfigureAction, checkCanJoin, joinRelationship, leaveRelationship, loadPair, writeDeclarations } from './failover-membership';
+import { checkCanJoin, joinRelationship, leaveRelationship, loadPair, writeDeclarations } from './failover-membership';
 import { relationshipByName, scopeById, serverByName } from './lookup';
 import type { MutationRunner } from './mutation-runner';
-
-export interface CreateRelationshipInput extends Partial<FailoverValues> {
-  name: string;
-  primaryServer: string;
-  secondaryServer: string;
-}
-
-export interface ModifyRelationshipInput extends Partial<FailoverValues> {
-  name: string;
-  primaryServer?: string | null;
-  secondaryServer?: string | null;
-}
 
 /** Failover relationships: their lifecycle, and which scopes are in them. */
 export class RelationshipService {

@@ -2,26 +2,14 @@ import type { AuditScope } from '../audit/scope';
 import type { Settings } from '../config';
 import { FailoverRelationship, Pool, Scope } from '../entities';
 import { BadUserInputError, ConflictError } from '../errors';
-import { Cidr, parseCidr } from '../net/ipv4';
-import { checkName } from '../net/names';
-import { IpRange, checkRanges } from '../net/ranges';
+import type { Cidr } from '../net/ipv4';
+import { checkName } from './input';
+import type { AddPoolInput, CreateScopeInput, IpRange } from '../domain';
+import { checkRanges, cidrInput } from './input';
 import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn, writeDeclarations } from './failover-membership';
 import { checkNetworkFree, checkNetworkFreeInFile } from './networks';
 import { poolsOf, relationshipByName, scopeById, serverById, serverByName } from './lookup';
 import type { MutationRunner } from './mutation-runner';
-
-export interface CreateScopeInput {
-  server: string;
-  network: string;
-  name?: string | null;
-  pools?: { ranges: IpRange[] }[] | null;
-  failoverRelationship?: string | null;
-}
-
-export interface AddPoolInput {
-  scopeId: string;
-  ranges: IpRange[];
-}
 
 /** Scopes (subnets) and their pools. */
 export class ScopeService {
@@ -31,7 +19,7 @@ export class ScopeService {
   ) {}
 
   createScope(input: CreateScopeInput, audit?: AuditScope): Promise<Scope> {
-    const cidr = parseCidr(input.network, 'network');
+    const cidr = cidrInput(input.network, 'network');
     if (input.name != null) checkName(input.name, 'name');
     const pools = checkPools(cidr, input.pools ?? []);
     return this.runner.run(async (m) => {
@@ -63,7 +51,7 @@ export class ScopeService {
       const model = await m.changes.model(server);
       const subnet = subnetIn(model, scope, server);
       const existing = [...subnet.ranges, ...subnet.pools.flatMap((p) => p.ranges)].map((r) => ({ start: r.start, end: r.end }));
-      const ranges = checkRanges(parseCidr(scope.network, 'network'), input.ranges ?? [], existing);
+      const ranges = checkRanges(cidrInput(scope.network, 'network'), input.ranges ?? [], existing);
       const rel = scope.failoverRelationshipId !== null ? await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId }) : null;
       const targets: { scope: Scope; server: typeof server }[] = [{ scope, server }];
       if (rel) {

@@ -1,33 +1,29 @@
 import type { AuditScope } from '../audit/scope';
-import type { ConfigFileCache, ConfigModel } from '../config-sync';
+import type { ConfigModel } from '../config-sync';
+import { readOrFail, unreadableFile, type ChangeSetDeps } from '../config-sync/apply/change-set';
 import type { Settings } from '../config';
+import type { AddServerInput } from '../domain';
 import { DhcpServer, Scope } from '../entities';
 import { ConflictError } from '../errors';
-import { unreadableFile } from './change-set';
-import { formatIPv4, parseIPv4 } from '../net/ipv4';
-import { checkName } from '../net/names';
+import { formatIpv4 } from '../net/ipv4';
+import { ipv4Input } from './input';
+import { checkName } from './input';
 import { resolveConfigPath } from './config-path';
 import { importModel } from './import';
 import { serverByName } from './lookup';
 import type { MutationRunner } from './mutation-runner';
 
-export interface AddServerInput {
-  name: string;
-  address: string;
-  configPath: string;
-}
-
 /** Registration and import of DHCP servers. Import reads files and never writes one. */
 export class ServerService {
   constructor(
     private readonly runner: MutationRunner,
-    private readonly files: ConfigFileCache,
+    private readonly files: ChangeSetDeps,
     private readonly settings: Settings,
   ) {}
 
   addServer(input: AddServerInput, audit?: AuditScope): Promise<DhcpServer> {
     checkName(input.name, 'name');
-    const address = formatIPv4(parseIPv4(input.address, 'address'));
+    const address = formatIpv4(ipv4Input(input.address, 'address'));
     const configPath = resolveConfigPath(this.settings.configRoot, input.configPath);
     return this.runner.run(async ({ tx }) => {
       if (await tx.existsBy(DhcpServer, { name: input.name })) throw new ConflictError(`a server named "${input.name}" already exists`);
@@ -66,8 +62,10 @@ export class ServerService {
 
   /** The parsed file, or null when it does not exist yet; a file the parser cannot read is refused. */
   private async read(server: DhcpServer): Promise<ConfigModel | null> {
-    const model = await this.files.read(server.configPath);
-    if (model && model.errors.length > 0) throw unreadableFile(server, model);
+    const content = await readOrFail(this.files.filesOf(server), server);
+    if (content === null) return null;
+    const model = this.files.models.model(server.configPath, content);
+    if (model.errors.length > 0) throw unreadableFile(server, model);
     return model;
   }
 }

@@ -70,9 +70,9 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['a failover scope without pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', failoverRelationship: 'ab' } }), 'BAD_USER_INPUT'],
     ['a range outside its subnet', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.1.10' }] }] } }), 'BAD_USER_INPUT'],
     ['a reversed range', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.50', end: '198.18.0.10' }] }] } }), 'BAD_USER_INPUT'],
-    ['overlapping pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.0.50' }] }, { ranges: [{ start: '198.18.0.50', end: '198.18.0.60' }] }] } }), 'CONFLICT'],
+    ['overlapping pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.0.50' }] }, { ranges: [{ start: '198.18.0.50', end: '198.18.0.60' }] }] } }), 'BAD_USER_INPUT'],
     ['a scope name with a semicolon', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', name: 'a;b' } }), 'BAD_USER_INPUT'],
-    ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.150', end: '198.51.100.210' }] } }), 'CONFLICT'],
+    ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.150', end: '198.51.100.210' }] } }), 'BAD_USER_INPUT'],
     ['a pool for an unknown scope', ADD_POOL, () => ({ input: { scopeId: 'abc', ranges: [{ start: '198.51.100.1', end: '198.51.100.2' }] } }), 'NOT_FOUND'],
     ['syncing an unknown server', SYNC, () => ({ name: 'nope' }), 'NOT_FOUND'],
   ];

@@ -17,27 +17,15 @@ interface FileMeta {
   gid: number;
 }
 
-interface Previous extends FileMeta {
-  content: Buffer;
-}
-
-/** Writes `content` to `filePath` atomically; returns what the file held before, or null when it did not exist. */
-export async function writeFileAtomic(filePath: string, content: string): Promise<Buffer | null> {
+/** Replaces the file's content atomically (it keeps its permissions and owner), or with `null` removes it. */
+export async function replaceFileAtomic(filePath: string, content: Buffer | null): Promise<void> {
   const target = await resolveTarget(filePath);
-  const previous = await readPrevious(target);
-  await replaceFile(target, Buffer.from(content, 'utf8'), previous);
-  return previous?.content ?? null;
-}
-
-/** Puts back what writeFileAtomic returned: the old bytes, atomically, or no file at all. */
-export async function restoreFile(filePath: string, previous: Buffer | null): Promise<void> {
-  const target = await resolveTarget(filePath);
-  if (previous === null) {
+  if (content === null) {
     await fs.rm(target, { force: true });
     await syncDirectory(path.dirname(target));
     return;
   }
-  await replaceFile(target, previous, await readMeta(target));
+  await replaceFile(target, content, await readMeta(target));
 }
 
 async function resolveTarget(filePath: string): Promise<string> {
@@ -49,26 +37,10 @@ async function resolveTarget(filePath: string): Promise<string> {
   }
 }
 
-async function readPrevious(target: string): Promise<Previous | null> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(target, 'r');
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return null;
-    throw error;
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw Object.assign(new Error(`${target} is not a regular file`), { code: 'EISDIR' });
-    return { content: await handle.readFile(), mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
-  } finally {
-    await handle.close();
-  }
-}
-
 async function readMeta(target: string): Promise<FileMeta | null> {
   try {
     const stat = await fs.stat(target);
+    if (!stat.isFile()) throw Object.assign(new Error(`${target} is not a regular file`), { code: 'EISDIR' });
     return { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return null;

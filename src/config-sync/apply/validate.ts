@@ -1,9 +1,9 @@
 /**
- * Validation of a candidate config by the real `dhcpd -t`. The candidate is
- * written to a temporary file (beside the live file when its directory is
+ * Validation of a candidate config by the real `dhcpd -t`. The service finds
+ * dhcpd once, at start-up (findDhcpd), and passes its path down. The candidate
+ * is written to a temporary file (beside the live file when its directory is
  * given, and dhcpd runs there, so relative `include`s resolve the same way),
- * checked, and always deleted. Without a dhcpd binary there is no validation,
- * and that is an error of its own, never a pass.
+ * checked, and always deleted.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +34,7 @@ const DHCPD_TIMEOUT_MS = 60_000;
 
 /** Where to look: an explicit path as given, or a bare name through PATH and then the sbin directories. */
 function candidates(bin?: string): string[] {
-  const wanted = bin !== undefined && bin !== '' ? bin : process.env.DHCPD_BIN || 'dhcpd';
+  const wanted = bin !== undefined && bin !== '' ? bin : 'dhcpd';
   if (wanted.includes('/')) return [path.resolve(wanted)];
   const directories = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '');
   return [...directories, ...SBIN_DIRECTORIES].map((dir) => path.join(dir, wanted));
@@ -49,23 +49,13 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-/** The dhcpd binary to use: `bin`, else `DHCPD_BIN`, else `dhcpd` on the PATH or in /usr/sbin, /sbin. */
-export function findDhcpdSync(bin?: string): string | null {
+/** The dhcpd binary to use: `bin` (DHCPD_BIN, from the settings), else `dhcpd` on the PATH or in /usr/sbin, /sbin. */
+export function findDhcpd(bin?: string): string | null {
   return candidates(bin).find(isExecutableFile) ?? null;
 }
 
-export async function findDhcpd(bin?: string): Promise<string | null> {
-  return findDhcpdSync(bin);
-}
-
-export async function validateConfig(text: string, opts: { dhcpdBin?: string; dir?: string } = {}): Promise<ValidationResult> {
-  const dhcpd = await findDhcpd(opts.dhcpdBin);
-  if (dhcpd === null) {
-    throw new DhcpdNotFoundError(
-      `dhcpd was not found (looked for ${opts.dhcpdBin || process.env.DHCPD_BIN || 'dhcpd'} on the PATH and in ${SBIN_DIRECTORIES.join(', ')}); the config cannot be validated`,
-    );
-  }
-  const dir = opts.dir ?? os.tmpdir();
+/** `dhcpd -t` on `text`, run in `dir` (default: the system's temporary folder) with the candidate there. */
+export async function validateConfig(dhcpd: string, text: string, dir: string = os.tmpdir()): Promise<ValidationResult> {
   const tempPath = path.join(dir, `.dhcpd-candidate-${process.pid}-${randomBytes(6).toString('hex')}.conf`);
   const handle = await fs.open(tempPath, 'wx', 0o600);
   try {
@@ -74,7 +64,7 @@ export async function validateConfig(text: string, opts: { dhcpdBin?: string; di
     } finally {
       await handle.close();
     }
-    const run = await runDhcpd(dhcpd, ['-t', '-4', '-cf', tempPath], opts.dir);
+    const run = await runDhcpd(dhcpd, ['-t', '-4', '-cf', tempPath], dir);
     const report = readDhcpdOutput(run.output, tempPath, text);
     if (run.timedOut) report.messages.push(`dhcpd -t did not finish within ${DHCPD_TIMEOUT_MS / 1000} s`);
     return { ok: run.exitCode === 0 && !run.timedOut, ...report };

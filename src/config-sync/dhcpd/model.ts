@@ -4,7 +4,7 @@
  * failover peer declarations, and the OMAPI settings. Every node carries the
  * text range it came from, so edits can be made against the original text.
  */
-import { formatCidr, parseCidr, parseIpv4, prefixLength } from '../ipv4';
+import { cidrOf, parseCidr, parseIpv4, prefixLength } from '../../net/ipv4';
 import type { TextRange } from '../text-edit';
 import { children, headTokens, isBareBlock, isKeyword, keywordAt, parse, tokenAt, type Cst, type CstBlock, type CstNode, type CstStatement } from './cst';
 import { findPoolMarker, wrappedRange } from './disabled-marker';
@@ -171,7 +171,7 @@ class ModelReader {
     }
     const sources = pools.length + ranges.length;
     this.subnets.push({
-      network: formatCidr({ address: (addressValue & maskValue) >>> 0, prefix }),
+      network: cidrOf(addressValue, prefix).text,
       address,
       netmask,
       range: { start: block.start, end: block.end },
@@ -260,10 +260,10 @@ function buildModel(cst: Cst): ConfigModel {
     omapiKey: reader.omapiKey,
     keys: reader.keys,
     findSubnet(network: string): SubnetModel | undefined {
-      const cidr = parseCidr(network);
-      if (cidr === null) return undefined;
+      const parsed = parseCidr(network);
+      if (parsed === null) return undefined;
       subnetIndex ??= firstByKey(subnets, (subnet) => subnet.network);
-      return subnetIndex.get(formatCidr(cidr));
+      return subnetIndex.get(parsed.cidr.text);
     },
     findPeer(name: string): FailoverPeerModel | undefined {
       peerIndex ??= firstByKey(peers, (peer) => peer.name);

@@ -18,6 +18,7 @@ import {
   type CstStatement,
 } from '../dhcpd/cst';
 import type { ConfigModel, PoolModel, SubnetModel } from '../dhcpd/model';
+import type { OmapiKey } from '../../domain';
 import { applyEdits, type TextEdit, type TextRange } from '../text-edit';
 import { insertAsFirstChild, insertAsLastChild, type EditContext } from './block-insert';
 import { disableSubnetEdits, enableSubnetEdits } from './disable';
@@ -37,11 +38,6 @@ import {
 import { blockIndentUnit, detectStyle, type FileStyle } from './style';
 import { checkBase64, checkIdentifier, checkInteger, ConfigValueError, quoteString } from './values';
 
-export interface OmapiKeySpec {
-  name: string;
-  algorithm: 'hmac-md5';
-  secret: string;
-}
 
 /** Placement of a new peer declaration: before a top-level node, or appended at the end. */
 type PeerPlacement = { kind: 'before'; node: CstNode } | { kind: 'end' };
@@ -57,7 +53,7 @@ export class ConfigEditor {
   private readonly removedPools = new Map<number, PoolModel>();
   private readonly removedSubnets = new Map<number, SubnetModel>();
   private readonly subnetStates = new Map<number, { subnet: SubnetModel; disabled: boolean }>();
-  private omapi: { port: number; key?: OmapiKeySpec } | null = null;
+  private omapi: { port: number; key?: OmapiKey } | null = null;
 
   constructor(private readonly model: ConfigModel) {
     this.cst = model.cst;
@@ -136,7 +132,7 @@ export class ConfigEditor {
    * `omapi-key NAME;`, each only when the file has none. Existing values are
    * left as the operator set them.
    */
-  ensureOmapi(port: number, key?: OmapiKeySpec): this {
+  ensureOmapi(port: number, key?: OmapiKey): this {
     checkInteger(port, 1, 65535, 'OMAPI port');
     if (key !== undefined) {
       checkIdentifier(key.name, 'OMAPI key name');

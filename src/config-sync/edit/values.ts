@@ -3,7 +3,7 @@
  * text has passed one of these, so no value can end the statement it sits in
  * or open a new one.
  */
-import { maskOf, parseCidr, parseIpv4, formatIpv4 } from '../ipv4';
+import { formatIpv4, maskOf, parseCidr, parseIpv4 } from '../../net/ipv4';
 
 /** A value the engine refuses to write. */
 export class ConfigValueError extends Error {
@@ -58,11 +58,9 @@ export function checkBase64(value: string, what: string): string {
 
 /** `A/len` where A is the network address itself, as dhcpd requires of `subnet A netmask M`. */
 export function checkNetwork(network: string): { address: string; netmask: string } {
-  const cidr = parseCidr(network);
-  if (cidr === null) throw new ConfigValueError(`Network must be written as A.B.C.D/len, got ${JSON.stringify(network)}`);
-  const mask = maskOf(cidr.prefix);
-  if ((cidr.address & mask) >>> 0 !== cidr.address) {
-    throw new ConfigValueError(`${network} has host bits set; the network is ${formatIpv4((cidr.address & mask) >>> 0)}/${cidr.prefix}`);
-  }
-  return { address: formatIpv4(cidr.address), netmask: formatIpv4(mask) };
+  const parsed = parseCidr(network);
+  if (parsed === null) throw new ConfigValueError(`Network must be written as A.B.C.D/len, got ${JSON.stringify(network)}`);
+  const { cidr } = parsed;
+  if (!parsed.onBoundary) throw new ConfigValueError(`${network} has host bits set; the network is ${cidr.text}`);
+  return { address: formatIpv4(cidr.network), netmask: formatIpv4(maskOf(cidr.prefix)) };
 }

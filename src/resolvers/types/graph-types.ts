@@ -1,19 +1,15 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DeconfigureAction, FailoverStatus, type PeerLiveState as PeerLiveStateValue } from '../../domain';
 import { Scope } from '../../entities';
+import { PageInfo } from './pagination';
 
-export enum FailoverStatus {
-  EMPTY = 'EMPTY',
-  NORMAL = 'NORMAL',
-}
+export { DeconfigureAction, FailoverStatus };
+
 registerEnumType(FailoverStatus, {
   name: 'FailoverStatus',
   description: 'EMPTY while no scope is in the relationship, NORMAL once one is',
 });
 
-export enum DeconfigureAction {
-  DELETE_SECONDARY_SCOPE = 'DELETE_SECONDARY_SCOPE',
-  DISABLE_SECONDARY_SCOPE = 'DISABLE_SECONDARY_SCOPE',
-}
 registerEnumType(DeconfigureAction, {
   name: 'DeconfigureAction',
   description: "What happens to the secondary server's copy of a scope taken out of a relationship",
@@ -23,14 +19,6 @@ registerEnumType(DeconfigureAction, {
   },
 });
 
-@ObjectType({ simpleResolvers: true, description: 'Relay page information' })
-export class PageInfo {
-  @Field({ description: 'Whether more scopes follow this page' })
-  hasNextPage: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge; pass it as `after` for the next page' })
-  endCursor: string | null;
-}
 
 @ObjectType({ simpleResolvers: true, description: 'A scope with its cursor' })
 export class ScopeEdge {
@@ -54,7 +42,7 @@ export class ScopeConnection {
 }
 
 @ObjectType({ simpleResolvers: true, description: 'What one dhcpd says about the relationship over OMAPI' })
-export class PeerLiveState {
+export class PeerLiveState implements PeerLiveStateValue {
   @Field({ description: 'Whether the server answered with its failover state' })
   reachable: boolean;
 

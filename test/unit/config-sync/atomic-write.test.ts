@@ -2,7 +2,9 @@ import { promises as fsPromises } from 'node:fs';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { restoreFile, writeFileAtomic } from '../../../src/config-sync';
+import { replaceFileAtomic } from '../../../src/config-sync';
+
+const write = (file: string, text: string) => replaceFileAtomic(file, Buffer.from(text));
 
 let dir: string;
 
@@ -15,29 +17,28 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('writeFileAtomic and restoreFile', () => {
-  it('replaces a file, returns its previous bytes, and restores them exactly', async () => {
+describe('replaceFileAtomic', () => {
+  it('replaces a file keeping its mode, and puts the previous bytes back exactly', async () => {
     const file = path.join(dir, 'dhcpd.conf');
     const original = Buffer.from('# latin-1 byte: \xe9\r\nauthoritative;', 'latin1');
     writeFileSync(file, original);
     chmodSync(file, 0o640);
-    const previous = await writeFileAtomic(file, 'subnet 10.0.0.0 netmask 255.0.0.0 { }\n');
-    expect(previous?.equals(original)).toBe(true);
+    await write(file, 'subnet 10.0.0.0 netmask 255.0.0.0 { }\n');
     expect(readFileSync(file, 'utf8')).toBe('subnet 10.0.0.0 netmask 255.0.0.0 { }\n');
     expect(statSync(file).mode & 0o777).toBe(0o640);
-    await restoreFile(file, previous);
+    await replaceFileAtomic(file, original);
     expect(readFileSync(file).equals(original)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir)).toEqual(['dhcpd.conf']);
   });
 
-  it('returns null for a file that did not exist, and restoring null deletes it', async () => {
+  it('creates a file that did not exist, and null deletes it', async () => {
     const file = path.join(dir, 'new.conf');
-    expect(await writeFileAtomic(file, 'authoritative;\n')).toBeNull();
+    await write(file, 'authoritative;\n');
     expect(readFileSync(file, 'utf8')).toBe('authoritative;\n');
-    await restoreFile(file, null);
+    await replaceFileAtomic(file, null);
     expect(existsSync(file)).toBe(false);
-    await restoreFile(file, null);
+    await replaceFileAtomic(file, null);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -47,7 +48,7 @@ describe('writeFileAtomic and restoreFile', () => {
     writeFileSync(target, 'old\n');
     const link = path.join(dir, 'dhcpd.conf');
     symlinkSync(target, link);
-    expect((await writeFileAtomic(link, 'new\n'))?.toString()).toBe('old\n');
+    await write(link, 'new\n');
     expect(readFileSync(target, 'utf8')).toBe('new\n');
     expect(readFileSync(link, 'utf8')).toBe('new\n');
     expect(readdirSync(path.join(dir, 'real'))).toEqual(['dhcpd.conf']);
@@ -57,13 +58,13 @@ describe('writeFileAtomic and restoreFile', () => {
     const target = path.join(dir, 'dhcpd.conf');
     mkdirSync(target);
     writeFileSync(path.join(target, 'inside'), 'x');
-    await expect(writeFileAtomic(target, 'authoritative;\n')).rejects.toThrow();
+    await expect(write(target, 'authoritative;\n')).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['dhcpd.conf']);
     expect(readdirSync(target)).toEqual(['inside']);
   });
 
   it('fails when the directory does not exist', async () => {
-    await expect(writeFileAtomic(path.join(dir, 'missing', 'dhcpd.conf'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(write(path.join(dir, 'missing', 'dhcpd.conf'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -71,7 +72,7 @@ describe('writeFileAtomic and restoreFile', () => {
     const file = path.join(dir, 'dhcpd.conf');
     writeFileSync(file, 'original\n');
     jest.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('EXDEV'), { code: 'EXDEV' }));
-    await expect(writeFileAtomic(file, 'replacement\n')).rejects.toThrow('EXDEV');
+    await expect(write(file, 'replacement\n')).rejects.toThrow('EXDEV');
     expect(readFileSync(file, 'utf8')).toBe('original\n');
     expect(readdirSync(dir)).toEqual(['dhcpd.conf']);
   });
@@ -84,7 +85,7 @@ describe('writeFileAtomic and restoreFile', () => {
     writeFileSync(file, 'original\n');
     chmodSync(dir, 0o500);
     try {
-      await expect(writeFileAtomic(file, 'replacement\n')).rejects.toMatchObject({ code: 'EACCES' });
+      await expect(write(file, 'replacement\n')).rejects.toMatchObject({ code: 'EACCES' });
     } finally {
       chmodSync(dir, 0o700);
     }

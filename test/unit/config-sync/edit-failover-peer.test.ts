@@ -1,3 +1,4 @@
+import { DHCPD } from '../../helpers/dhcpd';
 import { ConfigEditor, ConfigValueError, parseConfig, validateConfig, type PeerDeclaration } from '../../../src/config-sync';
 import { dedent } from '../../helpers/dedent';
 import { edit, itDhcpd, itDhcpdAccepts } from './support';
@@ -197,7 +198,7 @@ describe('failover peer declarations', () => {
   });
 
   itDhcpd("reports dhcpd's refusal of a peer no pool refers to", async () => {
-    const validation = await validateConfig(unreferredFile());
+    const validation = await validateConfig(DHCPD!, unreferredFile());
     expect(validation.ok).toBe(false);
     expect(validation.messages).toContain(
       'ERROR: Failover peer, dc1-dc2, has no referring pools. You must refer to each peer in at least one pool declaration.',

@@ -1,3 +1,4 @@
+import { DHCPD } from '../../helpers/dhcpd';
 import { ConfigEditor, ConfigValueError, parseConfig, validateConfig } from '../../../src/config-sync';
 import { dedent } from '../../helpers/dedent';
 import { DC_PEER, edit, itDhcpd, itEdits } from './support';
@@ -79,7 +80,7 @@ describe('pool failover peer statements', () => {
 
   itDhcpd('reports dhcpd\'s message with the candidate line when an edit names an undeclared peer', async () => {
     const result = edit(text, (editor, model) => editor.setPoolFailoverPeer(model.subnets[0].pools[0], 'nope'));
-    const validation = await validateConfig(result);
+    const validation = await validateConfig(DHCPD!, result);
     const line = result.split('\n').indexOf('    failover peer "nope";') + 1;
     expect(validation.ok).toBe(false);
     expect(validation.messages[0]).toBe(`line ${line}: failover peer nope: not found (at: failover peer "nope";)`);

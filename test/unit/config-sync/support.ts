@@ -5,16 +5,14 @@
  * edit tests share.
  */
 import { ConfigEditor, parseConfig, validateConfig, type ConfigModel } from '../../../src/config-sync';
-import { findDhcpdSync } from '../../../src/config-sync/apply/validate';
+import { DHCPD } from '../../helpers/dhcpd';
 import { dedent } from '../../helpers/dedent';
 
-/** Resolved synchronously so `it` or `it.skip` can be chosen while the tests are declared. */
-export const dhcpdPath = findDhcpdSync();
-export const itDhcpd = dhcpdPath !== null ? it : it.skip;
+export const itDhcpd = DHCPD !== null ? it : it.skip;
 
 /** dhcpd -t passes; its messages (warnings at most) are shown when it does not. */
 export async function expectDhcpdAccepts(text: string): Promise<void> {
-  const result = await validateConfig(text);
+  const result = await validateConfig(DHCPD!, text);
   expect({ ok: result.ok, messages: result.messages }).toEqual({ ok: true, messages: result.ok ? result.messages : [] });
 }
 

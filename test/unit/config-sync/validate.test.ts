@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DhcpdNotFoundError, findDhcpd, validateConfig } from '../../../src/config-sync';
 import { readDhcpdOutput } from '../../../src/config-sync/apply/dhcpd-output';
-import { dhcpdPath, itDhcpd } from './support';
+import { DHCPD } from '../../helpers/dhcpd';
+import { itDhcpd } from './support';
 
 let dir: string;
 
@@ -39,13 +40,13 @@ function fakeDhcpd(): string {
 
 describe('validateConfig', () => {
   itDhcpd('passes a valid config with no messages', async () => {
-    const result = await validateConfig('subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.10 10.0.0.20;\n}\n');
+    const result = await validateConfig(DHCPD!, 'subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.10 10.0.0.20;\n}\n');
     expect(result).toMatchObject({ ok: true, messages: [] });
   });
 
   itDhcpd("fails an invalid config with dhcpd's message on the candidate's line, never the temporary path", async () => {
     const candidate = 'authoritative;\r\nsubnet 10.0.0.0 netmask 255.255.255.0 {\r\n  range 10.0.0.1 10.0.0.300;\r\n}\r\n';
-    const result = await validateConfig(candidate, { dir });
+    const result = await validateConfig(DHCPD!, candidate, dir);
     expect(result.ok).toBe(false);
     expect(result.messages).toEqual(['line 3: 300 exceeds max (255) for precision. (at: range 10.0.0.1 10.0.0.300;)']);
     expect(result.output).toContain('<candidate> line 3: 300 exceeds max (255) for precision.');
@@ -56,15 +57,15 @@ describe('validateConfig', () => {
   itDhcpd('puts the temporary file beside the live file and runs dhcpd there, so relative includes resolve', async () => {
     writeFileSync(path.join(dir, 'extra.conf'), 'authoritative;\n');
     const candidate = 'include "extra.conf";\n';
-    expect(await validateConfig(candidate, { dir })).toMatchObject({ ok: true });
+    expect(await validateConfig(DHCPD!, candidate, dir)).toMatchObject({ ok: true });
     expect(readdirSync(dir)).toEqual(['extra.conf']);
-    const elsewhere = await validateConfig(candidate);
+    const elsewhere = await validateConfig(DHCPD!, candidate);
     expect(elsewhere.ok).toBe(false);
     expect(elsewhere.messages).toContain("Can't open extra.conf: No such file or directory");
   });
 
   it('maps the messages of whatever dhcpd binary it is given and deletes the temporary file', async () => {
-    const result = await validateConfig('authoritative;\n  option x 1\n', { dhcpdBin: fakeDhcpd(), dir });
+    const result = await validateConfig(fakeDhcpd(), 'authoritative;\n  option x 1\n', dir);
     expect(result.ok).toBe(false);
     expect(result.messages).toEqual(['line 2: semicolon expected. (at: option x 1)', 'ERROR: something without a line']);
     expect(result.output).toContain('Config file: <candidate>');
@@ -72,7 +73,7 @@ describe('validateConfig', () => {
   });
 
   it('throws DhcpdNotFoundError, never a pass, when the dhcpd binary does not exist', async () => {
-    await expect(validateConfig('authoritative;\n', { dhcpdBin: path.join(dir, 'no-dhcpd'), dir })).rejects.toBeInstanceOf(DhcpdNotFoundError);
+    await expect(validateConfig(path.join(dir, 'no-dhcpd'), 'authoritative;\n', dir)).rejects.toBeInstanceOf(DhcpdNotFoundError);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -86,27 +87,23 @@ describe('findDhcpd', () => {
     else process.env.DHCPD_BIN = saved.DHCPD_BIN;
   });
 
-  it('uses an explicit path, then DHCPD_BIN, and reports null when that file is missing', async () => {
+  it('uses an explicit path (DHCPD_BIN) as given, and reports null when that file is missing', () => {
     const fake = fakeDhcpd();
-    expect(await findDhcpd(fake)).toBe(fake);
-    process.env.DHCPD_BIN = fake;
-    expect(await findDhcpd()).toBe(fake);
-    process.env.DHCPD_BIN = path.join(dir, 'missing');
-    expect(await findDhcpd()).toBeNull();
-    expect(await findDhcpd(path.join(dir, 'missing'))).toBeNull();
+    expect(findDhcpd(fake)).toBe(fake);
+    expect(findDhcpd(path.join(dir, 'missing'))).toBeNull();
   });
 
-  it('finds a bare name on the PATH', async () => {
+  it('finds a bare name on the PATH', () => {
     fakeDhcpd();
     delete process.env.DHCPD_BIN;
     process.env.PATH = dir;
-    expect(await findDhcpd('fake-dhcpd')).toBe(path.join(dir, 'fake-dhcpd'));
+    expect(findDhcpd('fake-dhcpd')).toBe(path.join(dir, 'fake-dhcpd'));
   });
 
-  itDhcpd('looks in /usr/sbin and /sbin when the PATH lacks them', async () => {
+  itDhcpd('looks in /usr/sbin and /sbin when the PATH lacks them', () => {
     delete process.env.DHCPD_BIN;
     process.env.PATH = '/nonexistent';
-    expect(await findDhcpd()).toBe(dhcpdPath);
+    expect(findDhcpd()).toBe(DHCPD);
   });
 });
 

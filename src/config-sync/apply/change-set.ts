@@ -1,0 +1,177 @@
+import { ConfigApplyFailedError, ConfigInvalidError, ConflictError, GatewayError } from '../../errors';
+import type { Metrics } from '../../metrics';
+import { TransportError, type ServerFiles } from '../../transport/server-files';
+import { parseConfig, type ConfigModel } from '../dhcpd/model';
+import { ConfigEditor } from '../edit/config-editor';
+import type { ModelCache } from './model-cache';
+
+/** What the change set needs to know of a server. */
+export interface ServerRef {
+  id: number;
+  name: string;
+  configPath: string;
+}
+
+export interface ChangeSetDeps {
+  filesOf(server: ServerRef): ServerFiles;
+  models: ModelCache;
+  metrics: Metrics;
+}
+
+interface ServerEdit {
+  server: ServerRef;
+  files: ServerFiles;
+  /** the bytes read at the start of the change, null when the file did not exist */
+  original: Buffer | null;
+  model: ConfigModel;
+  editor: ConfigEditor;
+}
+
+export interface Written {
+  /** puts every written file back (used when the database commit fails after the files were replaced) */
+  restore(): Promise<void>;
+}
+
+/**
+ * The file side of one mutation, the one place a server's file is replaced: an editor per affected
+ * server, then validate all (in parallel), write all (secondaries first, as ISC advises for a failover
+ * pair) with a compare-and-swap against the bytes read, reload; on any failure every written file is put
+ * back and reloaded.
+ */
+export class ChangeSet {
+  private readonly edits = new Map<number, ServerEdit>();
+  private readonly first = new Set<number>();
+
+  constructor(private readonly deps: ChangeSetDeps) {}
+
+  async model(server: ServerRef): Promise<ConfigModel> {
+    return (await this.entry(server)).model;
+  }
+
+  async editor(server: ServerRef): Promise<ConfigEditor> {
+    return (await this.entry(server)).editor;
+  }
+
+  /** Applies the pending edits of a server and starts a fresh editor on the result, for edits that build on each other. */
+  async rebase(server: ServerRef): Promise<ConfigModel> {
+    const e = await this.entry(server);
+    e.model = parseConfig(e.editor.apply());
+    e.editor = new ConfigEditor(e.model);
+    return e.model;
+  }
+
+  /** This server's file is written before the others (the secondary of a pair). */
+  writeFirst(server: ServerRef): void {
+    this.first.add(server.id);
+  }
+
+  /** Candidate text per server whose file changes, those to write first first. */
+  private candidates(): (ServerEdit & { text: string })[] {
+    return [...this.edits.values()]
+      .map((e) => ({ ...e, text: e.editor.apply() }))
+      .filter((c) => c.text !== (c.original?.toString('utf8') ?? ''))
+      .sort((a, b) => Number(this.first.has(b.server.id)) - Number(this.first.has(a.server.id)));
+  }
+
+  async apply(): Promise<Written> {
+    const { metrics } = this.deps;
+    const candidates = this.candidates();
+    // Both candidates are checked in parallel; wait for every dhcpd run (and its temp file) before reporting.
+    const checks = await Promise.allSettled(candidates.map((c) => this.validate(c)));
+    const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const written: ServerEdit[] = [];
+    const restore = async () => {
+      metrics.rollbacks.inc();
+      // Every file gets its chance even when one cannot be put back; the caller hears of the first failure.
+      let failure: unknown = null;
+      for (const w of written.reverse()) {
+        try {
+          await w.files.replace(w.server.configPath, w.original);
+          // Best effort: the server should run the configuration it had.
+          await w.files.reload().catch(() => undefined);
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+      if (failure) throw applyFailed(written[0].server, failure);
+    };
+    for (const c of candidates) {
+      try {
+        // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen.
+        const now = await c.files.read(c.server.configPath);
+        if (!sameBytes(now, c.original)) {
+          throw new ConflictError(`the file of server "${c.server.name}" changed outside the gateway during this change; nothing was applied, run syncServer and try again`);
+        }
+        await c.files.replace(c.server.configPath, Buffer.from(c.text, 'utf8'));
+        written.push(c);
+        await c.files.reload();
+      } catch (e) {
+        await restore();
+        throw e instanceof GatewayError ? e : applyFailed(c.server, e);
+      }
+    }
+    const now = Date.now() / 1000;
+    for (const w of written) {
+      metrics.applies.inc({ server: w.server.name });
+      metrics.lastApply.set({ server: w.server.name }, now);
+    }
+    return { restore };
+  }
+
+  private async validate(c: ServerEdit & { text: string }): Promise<void> {
+    const end = this.deps.metrics.validations.startTimer();
+    let result;
+    try {
+      result = await c.files.validate(c.server.configPath, c.text);
+    } catch (e) {
+      end({ outcome: 'error' });
+      throw applyFailed(c.server, e);
+    }
+    if (result === null) {
+      end({ outcome: 'unvalidated' });
+      return;
+    }
+    end({ outcome: result.ok ? 'valid' : 'invalid' });
+    if (!result.ok) throw new ConfigInvalidError(c.server.name, result.messages.length ? result.messages : [result.output.trim()]);
+  }
+
+  private async entry(server: ServerRef): Promise<ServerEdit> {
+    let e = this.edits.get(server.id);
+    if (!e) {
+      const files = this.deps.filesOf(server);
+      const original = await readOrFail(files, server);
+      const model = original === null ? parseConfig('') : this.deps.models.model(server.configPath, original);
+      // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
+      if (model.errors.length > 0) throw unreadableFile(server, model);
+      e = { server, files, original, model, editor: new ConfigEditor(model) };
+      this.edits.set(server.id, e);
+    }
+    return e;
+  }
+}
+
+/** The server's file, refused as CONFIG_APPLY_FAILED (naming the cause) when it cannot be read. */
+export async function readOrFail(files: ServerFiles, server: ServerRef): Promise<Buffer | null> {
+  try {
+    return await files.read(server.configPath);
+  } catch (e) {
+    throw applyFailed(server, e);
+  }
+}
+
+function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
+  return a === null || b === null ? a === b : a.equals(b);
+}
+
+function applyFailed(server: ServerRef, e: unknown): GatewayError {
+  if (e instanceof GatewayError) return e;
+  if (e instanceof TransportError) return new ConfigApplyFailedError(server.name, e.message, e.cause);
+  return new ConfigApplyFailedError(server.name, (e as Error)?.message ?? String(e));
+}
+
+/** CONFIG_INVALID listing the parser's problems with a server's file (import refuses such a file the same way). */
+export function unreadableFile(server: ServerRef, model: ConfigModel): GatewayError {
+  const problems = model.errors.slice(0, 20).map((e) => `line ${e.line}:${e.column}: ${e.message}`);
+  return new GatewayError('CONFIG_INVALID', `the configuration file of server "${server.name}" cannot be read: ${problems.join('; ')}`, { server: server.name, problems });
+}

@@ -1,0 +1,87 @@
+/**
+ * The types every layer shares (engine, services, GraphQL, live state), defined once. GraphQL classes in
+ * src/resolvers/types and src/entities implement these; nothing here knows about GraphQL or the database.
+ */
+
+/** An inclusive range of IPv4 addresses, as in a dhcpd `range` statement. */
+export interface IpRange {
+  start: string;
+  end: string;
+}
+
+export enum FailoverRole {
+  PRIMARY = 'PRIMARY',
+  SECONDARY = 'SECONDARY',
+}
+
+/** EMPTY while no scope is in a relationship, NORMAL once one is. */
+export enum FailoverStatus {
+  EMPTY = 'EMPTY',
+  NORMAL = 'NORMAL',
+}
+
+/** What happens to the secondary server's copy of a scope taken out of a relationship. */
+export enum DeconfigureAction {
+  DELETE_SECONDARY_SCOPE = 'DELETE_SECONDARY_SCOPE',
+  DISABLE_SECONDARY_SCOPE = 'DISABLE_SECONDARY_SCOPE',
+}
+
+/** A key as declared in dhcpd.conf (`key <name> { algorithm hmac-md5; secret "<base64>"; }` + `omapi-key <name>;`). */
+export interface OmapiKey {
+  name: string;
+  algorithm: 'hmac-md5';
+  /** base64, as in dhcpd.conf */
+  secret: string;
+}
+
+/** What one server says about one failover relationship over OMAPI. */
+export interface PeerLiveState {
+  /** true when the state was read; false when it could not be, for whatever reason `error` gives */
+  reachable: boolean;
+  state: string | null;
+  partnerState: string | null;
+  error: string | null;
+  /** ISO 8601 time the answer (or the failure) came in */
+  checkedAt: string;
+}
+
+/** The knobs of a relationship (their defaults and bounds: services/failover/values.ts). */
+export interface FailoverValues {
+  percentage: number;
+  mclt: number;
+  port: number;
+  loadBalanceMaxSeconds: number;
+  maxResponseDelay: number;
+  maxUnackedUpdates: number;
+}
+
+export interface AddServerInput {
+  name: string;
+  address: string;
+  configPath: string;
+}
+
+export interface CreateScopeInput {
+  server: string;
+  network: string;
+  name?: string | null;
+  pools?: { ranges: IpRange[] }[] | null;
+  failoverRelationship?: string | null;
+}
+
+export interface AddPoolInput {
+  scopeId: string;
+  ranges: IpRange[];
+}
+
+export interface CreateRelationshipInput extends Partial<FailoverValues> {
+  name: string;
+  primaryServer: string;
+  secondaryServer: string;
+}
+
+export interface ModifyRelationshipInput extends Partial<FailoverValues> {
+  name: string;
+  primaryServer?: string | null;
+  secondaryServer?: string | null;
+}

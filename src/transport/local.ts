@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { replaceFileAtomic, validateConfig, type ValidationResult } from '../config-sync';
+import type { ServerHooks } from '../config';
+import { errnoOf, TransportError, type ServerFiles } from './server-files';
+
+/** A server whose files are on the gateway's own disk (under CONFIG_ROOT). */
+export class LocalFiles implements ServerFiles {
+  constructor(
+    private readonly hooks: ServerHooks,
+    /** the dhcpd found at start-up, or null: files are then written unvalidated */
+    private readonly dhcpd: string | null,
+  ) {}
+
+  async read(file: string): Promise<Buffer | null> {
+    try {
+      return await fs.readFile(file);
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return null;
+      throw failure(`cannot read ${path.basename(file)}`, e);
+    }
+  }
+
+  async validate(file: string, text: string): Promise<ValidationResult | null> {
+    if (this.dhcpd === null) return null;
+    try {
+      // Beside the live file, so relative includes resolve as they will for the real one.
+      return await validateConfig(this.dhcpd, text, path.dirname(file));
+    } catch (e) {
+      throw failure('the candidate for dhcpd -t could not be written or checked', e);
+    }
+  }
+
+  async replace(file: string, content: Buffer | null): Promise<void> {
+    try {
+      await replaceFileAtomic(file, content);
+    } catch (e) {
+      throw failure('the file could not be written', e);
+    }
+  }
+
+  /** argv without a shell, bounded by a timeout. */
+  reload(): Promise<void> {
+    const { reload: argv, reloadTimeoutSeconds } = this.hooks;
+    if (!argv) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      execFile(argv[0], argv.slice(1), { timeout: reloadTimeoutSeconds * 1000, shell: false }, (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        const why = error.killed ? `timed out after ${reloadTimeoutSeconds}s` : `exited with ${error.code ?? error.signal}`;
+        reject(new TransportError(`reload hook ${why}${stderr.trim() ? `: ${stderr.trim().slice(0, 500)}` : ''}`, why));
+      });
+    });
+  }
+}
+
+function failure(what: string, e: unknown): TransportError {
+  const code = errnoOf(e) ?? 'error';
+  return new TransportError(`${what} (${code})`, code);
+}

@@ -1,0 +1,35 @@
+import type { ValidationResult } from '../config-sync';
+
+/**
+ * The files of one DHCP server, wherever they live: read them, check a candidate with that server's own
+ * `dhcpd -t`, replace one atomically, run the operator's reload command. The config engine and the change
+ * set only ever reach a server's files through this interface; local.ts is the gateway's own disk.
+ * Failures are TransportErrors naming their cause, so callers can say which server failed and why.
+ */
+export interface ServerFiles {
+  /** The file's bytes, or null when it does not exist. */
+  read(path: string): Promise<Buffer | null>;
+  /** `dhcpd -t` on `text` as the content of `path`; null when this server has no dhcpd to validate with. */
+  validate(path: string, text: string): Promise<ValidationResult | null>;
+  /** Replaces the file atomically (temp file, fsync, rename); `null` removes it. */
+  replace(path: string, content: Buffer | null): Promise<void>;
+  /** Runs the reload command the operator configured for this server, if any. */
+  reload(): Promise<void>;
+}
+
+/** A transport failure with its cause: an errno code such as ENOSPC or EACCES, or what the command said. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly cause: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** The errno code of a Node system error, if it is one. */
+export function errnoOf(error: unknown): string | null {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : null;
+}
