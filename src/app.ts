@@ -23,12 +23,13 @@ import { queryShapeRule } from './graphql-limits/shape-rule';
 import { Metrics } from './metrics';
 import { LocalFiles } from './transport/local';
 import { createSchema } from './schema';
-import { createServices, Services } from './services';
+import { createServices, ServicesFor } from './services';
 
 export interface Gateway {
   app: express.Express;
   db: DataSource;
-  services: Services;
+  /** the services of a caller; `services({})` runs mutations unaudited (seeding) */
+  services: ServicesFor;
   metrics: Metrics;
   /** path of the dhcpd used for validation, or null when none was found */
   dhcpd: string | null;

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AuditLog } from './audit/audit-log';
-import type { AuditScope } from './audit/scope';
+import type { MutationCaller } from './audit/audit-record';
 import type { Authenticator } from './auth/authenticate';
 import { bearerToken } from './auth/authenticate';
 import type { Caller } from './auth/roles';
 import { createLoaders, Loaders } from './loaders';
-import type { Services } from './services';
+import type { Services, ServicesFor } from './services';
 
 export interface Context {
   requestId: string;
@@ -16,14 +16,17 @@ export interface Context {
   services: Services;
   /** the audit log of mutations (src/audit) */
   audit: AuditLog;
-  /** the audit row of the mutation field being resolved; resolvers hand it to their service */
-  auditScope?: AuditScope;
+  /**
+   * Holds the audit record of the mutation field being resolved (set by src/audit/instrument.ts); the
+   * request's services record it. An object of its own: Apollo hands resolvers a copy of the context.
+   */
+  caller: MutationCaller;
 }
 
 export interface ContextDeps {
   /** the connection the request's loaders read through */
   db: DataSource;
-  services: Services;
+  services: ServicesFor;
   auth: Authenticator;
   audit: AuditLog;
 }
@@ -31,11 +34,13 @@ export interface ContextDeps {
 /** Built afresh for every request: loaders are never shared between requests (nor users). */
 export async function createContext(deps: ContextDeps, req: Pick<IncomingMessage, 'headers'>): Promise<Context> {
   const header = req.headers.authorization;
+  const caller: MutationCaller = {};
   return {
     requestId: randomUUID(),
     user: await deps.auth.authenticate(bearerToken(Array.isArray(header) ? header[0] : header)),
     loaders: createLoaders(deps.db),
-    services: deps.services,
+    services: deps.services(caller),
     audit: deps.audit,
+    caller,
   };
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const gateway = await createGateway(settings);
   try {
-    const servers = await seedScenario(gateway.services, settings.configRoot, name);
+    const servers = await seedScenario(gateway.services({}), settings.configRoot, name);
     console.log(`seeded "${name}": ${servers.map((s) => `${s.name} (${s.configPath})`).join(', ')}`);
   } finally {
     await gateway.stop();

@@ -1,6 +1,6 @@
 import { GraphQLSchema, defaultFieldResolver } from 'graphql';
 import type { Context } from '../context';
-import { AuditScope } from './scope';
+import { AuditRecord } from './audit-record';
 
 const executed = new WeakSet<object>();
 
@@ -20,20 +20,19 @@ export function auditMutations(schema: GraphQLSchema): GraphQLSchema {
     const resolve = field.resolve ?? defaultFieldResolver;
     field.resolve = (root, args, context: Context, info) => {
       executed.add(context);
-      const scope = new AuditScope(context.user?.name ?? 'anonymous', info.fieldName, args);
+      const record = new AuditRecord(context.user?.name ?? 'anonymous', info.fieldName, args);
       // Mutation fields run one after another, so one slot on the context is enough. (Not AsyncLocalStorage:
       // on Node 20 it puts a hook on every promise of every request once it has been used.)
-      context.auditScope = scope;
+      context.caller.auditRecord = record;
       return (async () => {
         try {
-          const result = await resolve(root, args, context, info);
-          if (!scope.recorded) await context.audit.recordSuccess(scope);
-          return result;
+          // Every mutation that succeeds went through the MutationRunner, which wrote its row with the change.
+          return await resolve(root, args, context, info);
         } catch (e) {
-          if (!scope.recorded) await context.audit.recordFailure(scope, e).catch(() => undefined);
+          if (!record.recorded) await context.audit.recordFailure(record, e).catch(() => undefined);
           throw e;
         } finally {
-          context.auditScope = undefined;
+          context.caller.auditRecord = undefined;
         }
       })();
     };

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { SelectionSetNode } from 'graphql';
 import type { Context } from '../context';
 import { mutationFieldsRan } from './instrument';
-import { AuditScope } from './scope';
+import { AuditRecord } from './audit-record';
 
 /**
  * Audits mutations refused before any of their fields ran: variables that do not coerce, the complexity
@@ -16,8 +16,8 @@ export function auditRefusedMutations(): ApolloServerPlugin<Context> {
         async didEncounterErrors({ contextValue, operation, errors, request }) {
           if (operation?.operation !== 'mutation' || mutationFieldsRan(contextValue) || !contextValue.user) return;
           for (const name of rootFields(operation.selectionSet)) {
-            const scope = new AuditScope(contextValue.user.name, name, request.variables ?? {});
-            await contextValue.audit.recordFailure(scope, errors[0]).catch(() => undefined);
+            const record = new AuditRecord(contextValue.user.name, name, request.variables ?? {});
+            await contextValue.audit.recordFailure(record, errors[0]).catch(() => undefined);
           }
         },
       };

@@ -20,13 +20,13 @@ export class DhcpServerResolver {
   @Authorized('admin')
   @Mutation(() => DhcpServer, { description: 'Registers a server and imports its dhcpd.conf when the file exists (nothing is written)' })
   addServer(@Arg('input') input: AddServerInput, @Ctx() ctx: Context): Promise<DhcpServer> {
-    return ctx.services.servers.addServer(input, ctx.auditScope);
+    return ctx.services.servers.addServer(input);
   }
 
   @Authorized('admin')
   @Mutation(() => DhcpServer, { description: "Re-reads the server's file and takes over what changed outside the gateway" })
   syncServer(@Arg('name') name: string, @Ctx() ctx: Context): Promise<DhcpServer> {
-    return ctx.services.servers.syncServer(name, ctx.auditScope);
+    return ctx.services.servers.syncServer(name);
   }
 
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })

@@ -21,13 +21,13 @@ export class FailoverRelationshipResolver {
   @Authorized('admin')
   @Mutation(() => FailoverRelationship, { description: 'Creates an EMPTY relationship; no file is written until a scope joins' })
   createFailoverRelationship(@Arg('input') input: CreateFailoverRelationshipInput, @Ctx() ctx: Context): Promise<FailoverRelationship> {
-    return ctx.services.relationships.create(input, ctx.auditScope);
+    return ctx.services.relationships.create(input);
   }
 
   @Authorized('admin')
   @Mutation(() => FailoverRelationship, { description: 'Changes values or roles and rewrites both peer declarations' })
   modifyFailoverRelationship(@Arg('input') input: ModifyFailoverRelationshipInput, @Ctx() ctx: Context): Promise<FailoverRelationship> {
-    return ctx.services.relationships.modify(input, ctx.auditScope);
+    return ctx.services.relationships.modify(input);
   }
 
   @Authorized('admin')
@@ -37,7 +37,7 @@ export class FailoverRelationshipResolver {
     @Arg('scopeIds', () => [ID]) scopeIds: string[],
     @Ctx() ctx: Context,
   ): Promise<FailoverRelationship> {
-    return ctx.services.relationships.addScopes(name, scopeIds, ctx.auditScope);
+    return ctx.services.relationships.addScopes(name, scopeIds);
   }
 
   @Authorized('admin')
@@ -48,7 +48,7 @@ export class FailoverRelationshipResolver {
     @Arg('deconfigureAction', () => DeconfigureAction) action: DeconfigureAction,
     @Ctx() ctx: Context,
   ): Promise<FailoverRelationship> {
-    return ctx.services.relationships.removeScopes(name, scopeIds, action, ctx.auditScope);
+    return ctx.services.relationships.removeScopes(name, scopeIds, action);
   }
 
   @Authorized('admin')
@@ -59,7 +59,7 @@ export class FailoverRelationshipResolver {
     @Arg('deconfigureAction', () => DeconfigureAction) action: DeconfigureAction,
     @Ctx() ctx: Context,
   ): Promise<string[]> {
-    return ctx.services.relationships.remove(server, names, action, ctx.auditScope);
+    return ctx.services.relationships.remove(server, names, action);
   }
 
   @FieldResolver(() => DhcpServer, { description: 'The primary server' })

@@ -8,7 +8,7 @@ export class PoolResolver {
   @Authorized('admin')
   @Mutation(() => Pool, { description: "Adds a pool to a scope; in a failover scope it carries the peer and is mirrored to the partner" })
   addPool(@Arg('input') input: AddPoolInput, @Ctx() ctx: Context): Promise<Pool> {
-    return ctx.services.scopes.addPool(input, ctx.auditScope);
+    return ctx.services.scopes.addPool(input);
   }
 
   @FieldResolver(() => Scope, { description: 'The scope the pool belongs to' })

@@ -22,7 +22,7 @@ export class ScopeResolver {
   @Authorized('admin')
   @Mutation(() => Scope, { description: 'Declares a subnet on a server, with pools, optionally straight into a failover relationship' })
   createScope(@Arg('input') input: CreateScopeInput, @Ctx() ctx: Context): Promise<Scope> {
-    return ctx.services.scopes.createScope(input, ctx.auditScope);
+    return ctx.services.scopes.createScope(input);
   }
 
   @FieldResolver(() => DhcpServer, { description: 'The server the subnet is declared on' })

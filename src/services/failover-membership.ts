@@ -7,7 +7,7 @@ import { cidrInput } from './input';
 import { DeconfigureAction, type IpRange } from '../domain';
 import { checkNetworkFree } from './networks';
 import { poolsOf, serverById } from './lookup';
-import type { MutationScope } from './mutation-runner';
+import type { MutationTx } from './mutation-runner';
 import { peerDeclarations } from './failover-values';
 
 /** The two servers of a relationship, loaded once per mutation. */
@@ -17,7 +17,7 @@ export interface Pair {
   secondary: DhcpServer;
 }
 
-export async function loadPair({ tx }: MutationScope, rel: FailoverRelationship): Promise<Pair> {
+export async function loadPair({ tx }: MutationTx, rel: FailoverRelationship): Promise<Pair> {
   return { rel, primary: await serverById(tx, rel.primaryServerId), secondary: await serverById(tx, rel.secondaryServerId) };
 }
 
@@ -34,7 +34,7 @@ export function subnetIn(model: ConfigModel, scope: Scope, server: DhcpServer): 
 }
 
 /** The spec's rules for a scope joining a relationship, checked before anything is edited. */
-export async function checkCanJoin({ tx }: MutationScope, pair: Pair, scope: Scope): Promise<void> {
+export async function checkCanJoin({ tx }: MutationTx, pair: Pair, scope: Scope): Promise<void> {
   const label = `scope ${scope.id} (${scope.network})`;
   if (scope.serverId !== pair.primary.id && scope.serverId !== pair.secondary.id) {
     throw new ConflictError(`${label} is on neither server of failover relationship "${pair.rel.name}"`);
@@ -48,7 +48,7 @@ export async function checkCanJoin({ tx }: MutationScope, pair: Pair, scope: Sco
 }
 
 /** Writes both peer declarations from the relationship's values, and makes sure both servers speak OMAPI. */
-export async function writeDeclarations(m: MutationScope, pair: Pair, settings: Settings): Promise<void> {
+export async function writeDeclarations(m: MutationTx, pair: Pair, settings: Settings): Promise<void> {
   const decl = peerDeclarations(pair.rel, pair.primary, pair.secondary);
   for (const [server, d] of [[pair.primary, decl.primary], [pair.secondary, decl.secondary]] as const) {
     const hooks = settings.hooksFor(server.name);
@@ -62,7 +62,7 @@ export async function writeDeclarations(m: MutationScope, pair: Pair, settings: 
  * statement, and the scope is mirrored onto the partner (an existing subnet there is linked and its pools
  * brought in line with this scope's). The caller writes the declarations once (writeDeclarations).
  */
-export async function joinRelationship(m: MutationScope, pair: Pair, scope: Scope): Promise<void> {
+export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope): Promise<void> {
   const server = scope.serverId === pair.primary.id ? pair.primary : pair.secondary;
   let model = await m.changes.model(server);
   let subnet = subnetIn(model, scope, server);
@@ -83,7 +83,7 @@ export async function joinRelationship(m: MutationScope, pair: Pair, scope: Scop
 }
 
 /** Makes the partner hold the same subnet with the same pools, each carrying the peer statement. */
-async function mirror(m: MutationScope, pair: Pair, partner: DhcpServer, scope: Scope, pools: IpRange[][]): Promise<void> {
+async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Scope, pools: IpRange[][]): Promise<void> {
   const peer = pair.rel.name;
   const role = roleOn(pair, partner);
   let copy = await m.tx.findOneBy(Scope, { serverId: partner.id, network: scope.network });
@@ -136,7 +136,7 @@ async function mirror(m: MutationScope, pair: Pair, partner: DhcpServer, scope: 
  * copy, the secondary's copy deleted or disabled, and the peer declaration removed from a server where no
  * pool refers to it any more.
  */
-export async function leaveRelationship(m: MutationScope, pair: Pair, halves: Scope[], action: DeconfigureAction): Promise<void> {
+export async function leaveRelationship(m: MutationTx, pair: Pair, halves: Scope[], action: DeconfigureAction): Promise<void> {
   for (const half of halves) {
     const server = half.serverId === pair.primary.id ? pair.primary : pair.secondary;
     const model = await m.changes.model(server);

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { MutationCaller } from '../audit/audit-record';
 import type { ChangeSetDeps } from '../config-sync/apply/change-set';
 import type { Settings } from '../config';
 import type { Metrics } from '../metrics';
@@ -17,14 +18,22 @@ export interface Services {
   liveState: LiveStateService;
 }
 
+/** The services of one caller: mutations they run are recorded as that caller's in the audit log. */
+export type ServicesFor = (caller: MutationCaller) => Services;
+
 /** `readDb`: the connection queries read through (see openReadDatabase). */
-export function createServices(db: DataSource, readDb: DataSource, files: ChangeSetDeps, settings: Settings, metrics: Metrics): Services {
+export function createServices(db: DataSource, readDb: DataSource, files: ChangeSetDeps, settings: Settings, metrics: Metrics): ServicesFor {
   const runner = new MutationRunner(db, files);
-  return {
-    servers: new ServerService(runner, files, settings),
-    relationships: new RelationshipService(runner, settings),
-    scopes: new ScopeService(runner, settings),
-    queries: new QueryService(readDb),
-    liveState: new LiveStateService(settings, metrics),
+  const queries = new QueryService(readDb);
+  const liveState = new LiveStateService(settings, metrics);
+  return (caller) => {
+    const bound = runner.for(caller);
+    return {
+      servers: new ServerService(bound, files, settings),
+      relationships: new RelationshipService(bound, settings),
+      scopes: new ScopeService(bound, settings),
+      queries,
+      liveState,
+    };
   };
 }

@@ -1,22 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { MutationCaller } from '../audit/audit-record';
 import { recordFailure, recordSuccess } from '../audit/record';
-import type { AuditScope } from '../audit/scope';
 import { ChangeSet, type ChangeSetDeps } from '../config-sync/apply/change-set';
-import { Mutex } from './mutex';
+import { writeQueue } from '../db/write-queue';
 
-const queues = new WeakMap<DataSource, Mutex>();
-
-/**
- * The one write queue of a database: every mutation, and the writes that must never land inside a
- * mutation's open transaction (SQLite has a single connection), such as the audit row of a refusal.
- */
-export function writeQueue(db: DataSource): Mutex {
-  let queue = queues.get(db);
-  if (!queue) queues.set(db, (queue = new Mutex()));
-  return queue;
-}
-
-export interface MutationScope {
+/** What a mutation's work gets: its transaction and the file side of its change. */
+export interface MutationTx {
   tx: EntityManager;
   changes: ChangeSet;
 }
@@ -24,15 +13,23 @@ export interface MutationScope {
 /**
  * All or nothing across the database and the files: one transaction, the ChangeSet's candidate files
  * validated and written before the commit, every file restored when anything after the first write fails.
+ * The audit row of the caller's mutation is written in the transaction on success, right after the
+ * rollback on failure.
  */
 export class MutationRunner {
   constructor(
     private readonly db: DataSource,
     private readonly files: ChangeSetDeps,
+    private readonly caller: MutationCaller = {},
   ) {}
 
-  /** `audit`: the mutation's audit row (src/audit), written in the transaction on success, right after the rollback on failure. */
-  run<T>(work: (scope: MutationScope) => Promise<T>, audit?: AuditScope): Promise<T> {
+  /** The same runner, recording the mutations of `caller` (a request) in the audit log. */
+  for(caller: MutationCaller): MutationRunner {
+    return new MutationRunner(this.db, this.files, caller);
+  }
+
+  run<T>(work: (m: MutationTx) => Promise<T>): Promise<T> {
+    const audit = this.caller.auditRecord;
     return writeQueue(this.db).run(async () => {
       const qr = this.db.createQueryRunner();
       await qr.startTransaction();

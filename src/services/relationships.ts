@@ -1,4 +1,3 @@
-import type { AuditScope } from '../audit/scope';
 import type { Settings } from '../config';
 import { FailoverRelationship, Scope } from '../entities';
 import { DeconfigureAction, FailoverRole, type CreateRelationshipInput, type ModifyRelationshipInput } from '../domain';
@@ -17,7 +16,7 @@ export class RelationshipService {
   ) {}
 
   /** Stored as EMPTY; nothing is written until a scope joins. */
-  create(input: CreateRelationshipInput, audit?: AuditScope): Promise<FailoverRelationship> {
+  create(input: CreateRelationshipInput): Promise<FailoverRelationship> {
     checkName(input.name, 'name');
     const values = checkValues({ ...DEFAULTS, ...definedOnly(input) });
     return this.runner.run(async ({ tx }) => {
@@ -32,11 +31,11 @@ export class RelationshipService {
         }
       }
       return tx.save(FailoverRelationship, tx.create(FailoverRelationship, { name: input.name, primaryServerId: primary.id, secondaryServerId: secondary.id, ...values }));
-    }, audit);
+    });
   }
 
   /** Rewrites both declarations; swapping roles is always allowed, other servers only while EMPTY. */
-  modify(input: ModifyRelationshipInput, audit?: AuditScope): Promise<FailoverRelationship> {
+  modify(input: ModifyRelationshipInput): Promise<FailoverRelationship> {
     const values = checkValues(definedOnly(input));
     return this.runner.run(async (m) => {
       const rel = await relationshipByName(m.tx, input.name);
@@ -56,10 +55,10 @@ export class RelationshipService {
       }
       if (scopes.length > 0) await writeDeclarations(m, await loadPair(m, rel), this.settings);
       return rel;
-    }, audit);
+    });
   }
 
-  addScopes(name: string, scopeIds: string[], audit?: AuditScope): Promise<FailoverRelationship> {
+  addScopes(name: string, scopeIds: string[]): Promise<FailoverRelationship> {
     return this.runner.run(async (m) => {
       const rel = await relationshipByName(m.tx, name);
       const pair = await loadPair(m, rel);
@@ -71,10 +70,10 @@ export class RelationshipService {
       }
       await writeDeclarations(m, pair, this.settings);
       return rel;
-    }, audit);
+    });
   }
 
-  removeScopes(name: string, scopeIds: string[], action: DeconfigureAction, audit?: AuditScope): Promise<FailoverRelationship> {
+  removeScopes(name: string, scopeIds: string[], action: DeconfigureAction): Promise<FailoverRelationship> {
     return this.runner.run(async (m) => {
       const rel = await relationshipByName(m.tx, name);
       const networks = new Set<string>();
@@ -86,11 +85,11 @@ export class RelationshipService {
       const halves = (await m.tx.findBy(Scope, { failoverRelationshipId: rel.id })).filter((s) => networks.has(s.network));
       await leaveRelationship(m, await loadPair(m, rel), halves, action);
       return rel;
-    }, audit);
+    });
   }
 
   /** Removes every scope of each relationship as removeScopes does, then the relationships themselves. */
-  remove(serverName: string, names: string[], action: DeconfigureAction, audit?: AuditScope): Promise<string[]> {
+  remove(serverName: string, names: string[], action: DeconfigureAction): Promise<string[]> {
     return this.runner.run(async (m) => {
       const server = await serverByName(m.tx, serverName);
       const removed: string[] = [];
@@ -105,7 +104,7 @@ export class RelationshipService {
         removed.push(rel.name);
       }
       return removed;
-    }, audit);
+    });
   }
 }
 

@@ -1,4 +1,3 @@
-import type { AuditScope } from '../audit/scope';
 import type { Settings } from '../config';
 import { FailoverRelationship, Pool, Scope } from '../entities';
 import { BadUserInputError, ConflictError } from '../errors';
@@ -18,7 +17,7 @@ export class ScopeService {
     private readonly settings: Settings,
   ) {}
 
-  createScope(input: CreateScopeInput, audit?: AuditScope): Promise<Scope> {
+  createScope(input: CreateScopeInput): Promise<Scope> {
     const cidr = cidrInput(input.network, 'network');
     if (input.name != null) checkName(input.name, 'name');
     const pools = checkPools(cidr, input.pools ?? []);
@@ -39,11 +38,11 @@ export class ScopeService {
         await writeDeclarations(m, pair, this.settings);
       }
       return (await m.tx.findOneBy(Scope, { id: scope.id }))!;
-    }, audit);
+    });
   }
 
   /** A pool of a failover scope carries the peer statement and is mirrored onto the partner's copy. */
-  addPool(input: AddPoolInput, audit?: AuditScope): Promise<Pool> {
+  addPool(input: AddPoolInput): Promise<Pool> {
     return this.runner.run(async (m) => {
       const scope = await scopeById(m.tx, input.scopeId);
       if (!scope.enabled) throw new ConflictError(`scope ${scope.id} (${scope.network}) is disabled; add it to a failover relationship to enable it again`);
@@ -71,7 +70,7 @@ export class ScopeService {
         created ??= pool;
       }
       return created!;
-    }, audit);
+    });
   }
 }
 

@@ -1,4 +1,3 @@
-import type { AuditScope } from '../audit/scope';
 import type { ConfigModel } from '../config-sync';
 import { readOrFail, unreadableFile, type ChangeSetDeps } from '../config-sync/apply/change-set';
 import type { Settings } from '../config';
@@ -21,7 +20,7 @@ export class ServerService {
     private readonly settings: Settings,
   ) {}
 
-  addServer(input: AddServerInput, audit?: AuditScope): Promise<DhcpServer> {
+  addServer(input: AddServerInput): Promise<DhcpServer> {
     checkName(input.name, 'name');
     const address = formatIpv4(ipv4Input(input.address, 'address'));
     const configPath = resolveConfigPath(this.settings.configRoot, input.configPath);
@@ -41,11 +40,11 @@ export class ServerService {
         if (otherModel?.peers.some((p) => p.peerAddress === address)) await importModel(tx, other, otherModel);
       }
       return server;
-    }, audit);
+    });
   }
 
   /** Re-reads the server's file: what changed outside the gateway replaces what the database held. */
-  syncServer(name: string, audit?: AuditScope): Promise<DhcpServer> {
+  syncServer(name: string): Promise<DhcpServer> {
     return this.runner.run(async ({ tx }) => {
       const server = await serverByName(tx, name);
       const model = await this.read(server);
@@ -57,7 +56,7 @@ export class ServerService {
       }
       await importModel(tx, server, model);
       return server;
-    }, audit);
+    });
   }
 
   /** The parsed file, or null when it does not exist yet; a file the parser cannot read is refused. */

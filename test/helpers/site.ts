@@ -51,7 +51,7 @@ export class Site {
 
   /** The demo scenario of seeds/ (the same that `npm run seed` loads). */
   seed(name: string) {
-    return seedScenario(this.gateway.services, this.configRoot, name);
+    return seedScenario(this.gateway.services({}), this.configRoot, name);
   }
 
   async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token: string | null = ADMIN_TOKEN): Promise<GraphQLResponse<T>> {
