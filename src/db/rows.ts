@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { FailoverRole } from '../domain';
+import type { FailoverRole, IpRange } from '../domain';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 
 /**
@@ -81,8 +81,23 @@ export function placeholder(db: DataSource | EntityManager, n: number): string {
   return isPostgres(db) ? `$${n}` : '?';
 }
 
+export type ScopeRow = Omit<Scope, 'id'>;
+
+/** New scopes in one multi-row INSERT (an import brings thousands). */
+export function insertScopes(tx: EntityManager, scopes: ScopeRow[]): Promise<void> {
+  return insertRows(tx, 'scope', ['server_id', 'network', 'name', 'enabled', 'failover_relationship_id', 'failover_role'], scopes.map((s) => [s.serverId, s.network, s.name, s.enabled, s.failoverRelationshipId, s.failoverRole]));
+}
+
+/** Deletes the pools of every scope of a server and inserts those of `poolsByNetwork` (ranges per pool, in order). */
+export async function replacePoolsOfServer(tx: EntityManager, serverId: number, poolsByNetwork: Map<string, IpRange[][]>): Promise<void> {
+  await tx.query(`DELETE FROM pool WHERE scope_id IN (SELECT id FROM scope WHERE server_id = ${placeholder(tx, 1)})`, [serverId]);
+  const ids: { id: number; network: string }[] = await tx.query(`SELECT id, network FROM scope WHERE server_id = ${placeholder(tx, 1)}`, [serverId]);
+  const pools = ids.flatMap(({ id, network }) => (poolsByNetwork.get(network) ?? []).map((ranges, position) => [Number(id), position, JSON.stringify(ranges)]));
+  await insertRows(tx, 'pool', ['scope_id', 'position', 'ranges'], pools);
+}
+
 /** Multi-row INSERT, chunked to stay far below SQLite's (32,766) and PostgreSQL's (65,535) bind-parameter limits. */
-export async function insertRows(tx: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+async function insertRows(tx: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
   const pg = isPostgres(tx);
   const perChunk = Math.max(1, Math.floor(10_000 / columns.length));
   for (let i = 0; i < rows.length; i += perChunk) {

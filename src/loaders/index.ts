@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { SELECT, inKeys, keysParam, toPool, toRelationship, toScope, toServer } from '../db/rows';
+import { SELECT, inKeys, isPostgres, keysParam, toPool, toRelationship, toScope, toServer } from '../db/rows';
 import type { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 import { Pacer } from './pacer';
 
@@ -31,12 +31,10 @@ export function createLoaders(db: DataSource) {
     }, options);
 
   const relationshipsByServer = new DataLoader<number, FailoverRelationship[]>(async (serverIds) => {
-    const ids = `SELECT value FROM json_each(?)`;
-    const sql = db.options.type === 'postgres'
-      ? `${SELECT.relationship} WHERE primary_server_id = ANY($1) OR secondary_server_id = ANY($1) ORDER BY id`
-      : `${SELECT.relationship} WHERE primary_server_id IN (${ids}) OR secondary_server_id IN (${ids}) ORDER BY id`;
+    // The keys twice: PostgreSQL's two ANY($1) share one parameter, SQLite's two json_each(?) take one each.
+    const sql = `${SELECT.relationship} WHERE ${inKeys(db, 'primary_server_id')} OR ${inKeys(db, 'secondary_server_id')} ORDER BY id`;
     const param = keysParam(db, serverIds);
-    const found = ((await db.query(sql, db.options.type === 'postgres' ? [param] : [param, param])) as Row[]).map(toRelationship);
+    const found = ((await db.query(sql, isPostgres(db) ? [param] : [param, param])) as Row[]).map(toRelationship);
     return serverIds.map((id) => found.filter((r) => r.primaryServerId === id || r.secondaryServerId === id));
   }, options);
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ConfigModel } from '../config-sync';
-import { insertRows, placeholder } from '../db/rows';
+import { insertScopes, replacePoolsOfServer, type ScopeRow } from '../db/rows';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { FailoverRole } from '../domain';
 import type { IpRange } from '../domain';
@@ -42,7 +42,7 @@ export async function importModel(tx: EntityManager, server: DhcpServer, model: 
   server.unmatchedFailoverPeers = unmatched;
 
   const existing = new Map((await tx.findBy(Scope, { serverId: server.id })).map((s) => [s.network, s]));
-  const fresh: unknown[][] = [];
+  const fresh: ScopeRow[] = [];
   const poolsByNetwork = new Map<string, IpRange[][]>();
   for (const subnet of model.subnets) {
     const network = subnet.network;
@@ -57,16 +57,13 @@ export async function importModel(tx: EntityManager, server: DhcpServer, model: 
     };
     const prior = existing.get(network);
     existing.delete(network);
-    if (!prior) fresh.push([server.id, network, null, values.enabled, values.failoverRelationshipId, values.failoverRole]);
+    if (!prior) fresh.push({ serverId: server.id, network, name: null, ...values });
     else if (prior.enabled !== values.enabled || prior.failoverRelationshipId !== values.failoverRelationshipId || prior.failoverRole !== values.failoverRole) {
       await tx.update(Scope, prior.id, values);
     }
   }
   if (existing.size) await tx.delete(Scope, [...existing.values()].map((s) => s.id));
-  await insertRows(tx, 'scope', ['server_id', 'network', 'name', 'enabled', 'failover_relationship_id', 'failover_role'], fresh);
+  await insertScopes(tx, fresh);
   // Pools are replaced wholesale: a file's pools have no identity beyond their place in the subnet.
-  await tx.query(`DELETE FROM pool WHERE scope_id IN (SELECT id FROM scope WHERE server_id = ${placeholder(tx, 1)})`, [server.id]);
-  const ids: { id: number; network: string }[] = await tx.query(`SELECT id, network FROM scope WHERE server_id = ${placeholder(tx, 1)}`, [server.id]);
-  const pools = ids.flatMap(({ id, network }) => (poolsByNetwork.get(network) ?? []).map((ranges, position) => [Number(id), position, JSON.stringify(ranges)]));
-  await insertRows(tx, 'pool', ['scope_id', 'position', 'ranges'], pools);
+  await replacePoolsOfServer(tx, server.id, poolsByNetwork);
 }
