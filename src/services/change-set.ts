@@ -37,6 +37,11 @@ export class ChangeSet {
     return (await this.entry(server)).model;
   }
 
+  /** The file as this change would leave it so far, read without taking the server into the change; null when missing. */
+  async peek(server: DhcpServer): Promise<ConfigModel | null> {
+    return this.edits.get(server.id)?.model ?? (await this.files.read(server.configPath));
+  }
+
   async editor(server: DhcpServer): Promise<ConfigEditor> {
     return (await this.entry(server)).editor;
   }
