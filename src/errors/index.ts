@@ -30,8 +30,8 @@ export class NotFoundError extends GatewayError {
   }
 }
 export class ConflictError extends GatewayError {
-  constructor(message: string) {
-    super('CONFLICT', message);
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super('CONFLICT', message, extra);
   }
 }
 export class ConfigInvalidError extends GatewayError {

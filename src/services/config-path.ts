@@ -32,6 +32,24 @@ export function resolveConfigPath(configRoot: string, value: string): string {
   return resolved;
 }
 
+/**
+ * Whether two resolved configPaths name one file: compared after resolving every symlink (on the part of
+ * each path that exists), so an alias of another server's file is found.
+ */
+export function sameFile(a: string, b: string): boolean {
+  return realPath(a) === realPath(b);
+}
+
+function realPath(p: string): string {
+  let existing = p;
+  while (!exists(existing)) existing = path.dirname(existing);
+  try {
+    return path.join(realpathSync(existing), path.relative(existing, p));
+  } catch {
+    return p;
+  }
+}
+
 function realRoot(configRoot: string): string {
   try {
     return realpathSync(configRoot);

@@ -1,4 +1,4 @@
-import type { ConfigModel, SubnetModel } from '../config-sync';
+import { scopeStatements, type ConfigEditor, type ConfigModel, type ScopeStatement, type SubnetModel } from '../config-sync';
 import type { Settings } from '../config';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 import { FailoverRole } from '../domain';
@@ -49,6 +49,7 @@ export async function checkCanJoin({ tx }: MutationTx, pair: Pair, scope: Scope)
 
 /** Writes both peer declarations from the relationship's values, and makes sure both servers speak OMAPI. */
 export async function writeDeclarations(m: MutationTx, pair: Pair, settings: Settings): Promise<void> {
+  await checkPeerNameFree(m, pair);
   const decl = peerDeclarations(pair.rel, pair.primary, pair.secondary);
   for (const [server, d] of [[pair.primary, decl.primary], [pair.secondary, decl.secondary]] as const) {
     const hooks = settings.hooksFor(server.name);
@@ -58,9 +59,27 @@ export async function writeDeclarations(m: MutationTx, pair: Pair, settings: Set
 }
 
 /**
+ * A relationship never takes over a `failover peer` an operator declared for another partner: on the two
+ * servers a declaration of its name must point at each other, and no other registered server may declare
+ * it. Checked against the files, which may have changed since the relationship was created.
+ */
+async function checkPeerNameFree(m: MutationTx, pair: Pair): Promise<void> {
+  const name = pair.rel.name;
+  for (const server of await m.tx.find(DhcpServer, { order: { id: 'ASC' } })) {
+    const declared = (await m.changes.peek(server))?.findPeer(name);
+    if (!declared) continue;
+    const inPair = server.id === pair.primary.id || server.id === pair.secondary.id;
+    const partner = server.id === pair.primary.id ? pair.secondary : pair.primary;
+    if (inPair && (declared.peerAddress === null || declared.peerAddress === partner.address)) continue;
+    const other = declared.peerAddress === null ? 'another partner' : `partner ${declared.peerAddress}`;
+    throw new ConflictError(`the file of server "${server.name}" already declares failover peer "${name}" for ${other}; failover relationship "${name}" cannot take it over`);
+  }
+}
+
+/**
  * Puts an existing scope (already in its server's file) into the relationship: every pool gets the peer
- * statement, and the scope is mirrored onto the partner (an existing subnet there is linked and its pools
- * brought in line with this scope's). The caller writes the declarations once (writeDeclarations).
+ * statement, and the whole subnet is mirrored onto the partner (an existing subnet there is linked: see
+ * linkCopy). The caller writes the declarations once (writeDeclarations).
  */
 export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope): Promise<void> {
   const server = scope.serverId === pair.primary.id ? pair.primary : pair.secondary;
@@ -79,11 +98,21 @@ export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope):
   const editor = await m.changes.editor(server);
   for (const pool of subnet.pools) editor.setPoolFailoverPeer(pool, pair.rel.name);
   await m.tx.update(Scope, scope.id, { enabled: true, failoverRelationshipId: pair.rel.id, failoverRole: roleOn(pair, server) });
-  await mirror(m, pair, partnerOf(pair, server), scope, pools);
+  const source: SubnetContent = {
+    statements: scopeStatements(model, subnet),
+    pools: subnet.pools.map((pool, i) => ({ ranges: pools[i], statements: scopeStatements(model, pool) })),
+  };
+  await mirror(m, pair, partnerOf(pair, server), scope, source);
 }
 
-/** Makes the partner hold the same subnet with the same pools, each carrying the peer statement. */
-async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Scope, pools: IpRange[][]): Promise<void> {
+/** What a copy of a scope must hold: the subnet's statements, and each pool's ranges and statements. */
+interface SubnetContent {
+  statements: ScopeStatement[];
+  pools: { ranges: IpRange[]; statements: ScopeStatement[] }[];
+}
+
+/** Makes the partner hold the same subnet, statements and pools, each pool carrying the peer statement. */
+async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Scope, source: SubnetContent): Promise<void> {
   const peer = pair.rel.name;
   const role = roleOn(pair, partner);
   let copy = await m.tx.findOneBy(Scope, { serverId: partner.id, network: scope.network });
@@ -101,24 +130,14 @@ async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Sco
   const editor = await m.changes.editor(partner);
   let finalPools: IpRange[][];
   if (!subnet) {
-    editor.addSubnet({ network: scope.network, pools: pools.map((ranges) => ({ ranges, failoverPeer: peer })) });
-    finalPools = pools;
+    editor.addSubnet({
+      network: scope.network,
+      statements: source.statements.map((s) => s.source),
+      pools: source.pools.map((p) => ({ ranges: p.ranges, failoverPeer: peer, statements: p.statements.map((s) => s.source) })),
+    });
+    finalPools = source.pools.map((p) => p.ranges);
   } else {
-    const wanted = new Set(pools.map(rangesKey));
-    const kept: IpRange[][] = [];
-    for (const pool of subnet.pools) {
-      const ranges = pool.ranges.map((r) => ({ start: r.start, end: r.end }));
-      if (wanted.has(rangesKey(ranges))) {
-        editor.setPoolFailoverPeer(pool, peer);
-        kept.push(ranges);
-      } else {
-        editor.removePool(pool);
-      }
-    }
-    const have = new Set(kept.map(rangesKey));
-    const added = pools.filter((ranges) => !have.has(rangesKey(ranges)));
-    for (const ranges of added) editor.addPool(subnet, { ranges, failoverPeer: peer });
-    finalPools = [...kept, ...added];
+    finalPools = linkCopy(editor, model, subnet, source, peer, partner);
   }
   if (!copy) {
     copy = await m.tx.save(Scope, m.tx.create(Scope, { serverId: partner.id, network: scope.network, name: scope.name, enabled: true, failoverRelationshipId: pair.rel.id, failoverRole: role }));
@@ -128,6 +147,57 @@ async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Sco
   }
   const copyId = copy.id;
   await m.tx.insert(Pool, finalPools.map((ranges, position) => ({ scopeId: copyId, position, ranges })));
+}
+
+/**
+ * Links the partner's own declaration of the subnet, never overwriting it: it gets the statements it lacks
+ * and, when it has no pool, the scope's pools; its pools get the peer statement. Pools that differ from the
+ * scope's, or a statement with another value, refuse the change, naming every difference. Returns the pools.
+ */
+function linkCopy(editor: ConfigEditor, model: ConfigModel, subnet: SubnetModel, source: SubnetContent, peer: string, partner: DhcpServer): IpRange[][] {
+  const label = `subnet ${subnet.network}`;
+  const differences: string[] = [];
+  const missing = missingStatements(source.statements, scopeStatements(model, subnet), label, differences);
+  const missingInPools: string[][] = [];
+  if (subnet.ranges.length > 0) differences.push(`${label} has ranges outside any pool (${rangesKey(subnet.ranges)})`);
+  const wanted = source.pools.map((p) => rangesKey(p.ranges));
+  const have = subnet.pools.map((p) => rangesKey(p.ranges));
+  if (have.length > 0 && [...have].sort().join('|') !== [...wanted].sort().join('|')) {
+    differences.push(`${label} has the pools ${have.join('; ')} where the scope has ${wanted.join('; ')}`);
+  } else {
+    subnet.pools.forEach((pool, i) => {
+      const where = `pool ${have[i]} of ${label}`;
+      if (pool.failoverPeer !== null && pool.failoverPeer !== peer) differences.push(`${where} is in failover peer "${pool.failoverPeer}"`);
+      const wantedPool = source.pools[wanted.indexOf(have[i])];
+      missingInPools.push(missingStatements(wantedPool.statements, scopeStatements(model, pool), where, differences));
+    });
+  }
+  if (differences.length > 0) {
+    throw new ConflictError(`server "${partner.name}" already declares ${label} differently; nothing was changed: ${differences.join('; ')}`, { server: partner.name, differences });
+  }
+  editor.addStatements(subnet, missing);
+  if (subnet.pools.length === 0) {
+    for (const p of source.pools) editor.addPool(subnet, { ranges: p.ranges, failoverPeer: peer, statements: p.statements.map((s) => s.source) });
+    return source.pools.map((p) => p.ranges);
+  }
+  subnet.pools.forEach((pool, i) => editor.setPoolFailoverPeer(pool, peer).addStatements(pool, missingInPools[i]));
+  return subnet.pools.map((p) => p.ranges.map((r) => ({ start: r.start, end: r.end })));
+}
+
+/**
+ * The wanted statements for settings the partner lacks (their source text); a setting it has with other
+ * values is a difference. Settings only the partner has are its own and stay.
+ */
+function missingStatements(wanted: ScopeStatement[], have: ScopeStatement[], where: string, differences: string[]): string[] {
+  const missing: string[] = [];
+  for (const key of new Set(wanted.map((s) => s.key))) {
+    const ours = wanted.filter((s) => s.key === key);
+    const theirs = have.filter((s) => s.key === key);
+    const values = (list: ScopeStatement[]) => list.map((s) => s.value).sort().join('; ');
+    if (theirs.length === 0) missing.push(...ours.map((s) => s.source));
+    else if (values(ours) !== values(theirs)) differences.push(`${where} has "${values(theirs)}" where the scope has "${values(ours)}"`);
+  }
+  return missing;
 }
 
 

@@ -1,5 +1,5 @@
 import type { Settings } from '../config';
-import { FailoverRelationship, Scope } from '../entities';
+import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { DeconfigureAction, FailoverRole, type CreateRelationshipInput, type ModifyRelationshipInput } from '../domain';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { checkName } from './input';
@@ -24,8 +24,8 @@ export class RelationshipService {
       const secondary = await serverByName(tx, input.secondaryServer);
       if (primary.id === secondary.id) throw new BadUserInputError('primaryServer and secondaryServer must be two different servers');
       if (await tx.existsBy(FailoverRelationship, { name: input.name })) throw new ConflictError(`a failover relationship named "${input.name}" already exists`);
-      // A peer of that name declared for an unregistered partner would be rewritten to point at the new one.
-      for (const server of [primary, secondary]) {
+      // A peer of that name declared for an unregistered partner, on any registered server, is the operator's.
+      for (const server of await tx.find(DhcpServer, { order: { id: 'ASC' } })) {
         if (server.unmatchedFailoverPeers.includes(input.name)) {
           throw new ConflictError(`the file of server "${server.name}" already declares failover peer "${input.name}" for a partner that is not registered`);
         }

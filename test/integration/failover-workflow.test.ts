@@ -113,7 +113,8 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
     expect(a.indexOf(PRIMARY_BLOCK)).toBeLessThan(a.indexOf('subnet 198.51.100.0'));
     expect(b.indexOf(SECONDARY_BLOCK)).toBeLessThan(b.indexOf('subnet 198.51.100.0'));
     expect(a).toContain('  pool {\n    failover peer "ab";\n    range 198.51.100.100 198.51.100.199;\n  }');
-    expect(b).toMatch(/subnet 198\.51\.100\.0 netmask 255\.255\.255\.0 \{\n  pool \{\n    failover peer "ab";\n    range 198\.51\.100\.100 198\.51\.100\.199;\n  \}\n\}/);
+    // the whole subnet: its option routers as well as its pool
+    expect(b).toMatch(/subnet 198\.51\.100\.0 netmask 255\.255\.255\.0 \{\n  option routers 198\.51\.100\.1;\n  pool \{\n    failover peer "ab";\n    range 198\.51\.100\.100 198\.51\.100\.199;\n  \}\n\}/);
     // everything the change does not touch stays as it was
     expect(a).toContain('# voice VLAN: phones fetch their settings over TFTP\nsubnet 203.0.113.0 netmask 255.255.255.128 {');
     expect(b).toContain('# guest Wi-Fi, served by dhcp-b alone');
@@ -140,18 +141,20 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
     bothFilesPassDhcpd();
   });
 
-  test('an existing subnet on the partner is linked and its pools brought in line, not duplicated', async () => {
+  test('an existing subnet on the partner is linked, not duplicated: it gets the pools and statements it lacks', async () => {
     const voiceId = await scopeId('dhcp-a', '203.0.113.0/25');
-    // the partner already declares the voice subnet, with a pool that differs
-    const created = await site.ok(CREATE_SCOPE, { input: { server: 'dhcp-b', network: '203.0.113.0/25', pools: [{ ranges: [{ start: '203.0.113.20', end: '203.0.113.59' }] }, { ranges: [{ start: '203.0.113.100', end: '203.0.113.110' }] }] } });
+    // the partner already declares the voice subnet, without pools
+    const created = await site.ok(CREATE_SCOPE, { input: { server: 'dhcp-b', network: '203.0.113.0/25' } });
     const partnerId = created.createScope.id;
     const { addScopesToFailoverRelationship: rel } = await site.ok(ADD_SCOPES, { name: 'ab', ids: [voiceId] });
     const halves = rel.scopes.filter((s: any) => s.network === '203.0.113.0/25');
     expect(halves.map((s: any) => s.id).sort()).toEqual([voiceId, partnerId].sort());
     const b = site.file('dhcp-b');
     expect(b.match(/subnet 203\.0\.113\.0 netmask/g)).toHaveLength(1);
-    expect(b).toContain('range 203.0.113.60 203.0.113.99;');
-    expect(b).not.toContain('range 203.0.113.100 203.0.113.110;');
+    expect(b).toContain(
+      'subnet 203.0.113.0 netmask 255.255.255.128 {\n  option routers 203.0.113.1;\n  option tftp-server-name "tftp.example.net";\n' +
+        '  pool {\n    failover peer "ab";\n    range 203.0.113.20 203.0.113.59;\n  }\n  pool {\n    failover peer "ab";\n    range 203.0.113.60 203.0.113.99;\n  }\n}\n',
+    );
     expect(halves.find((s: any) => s.id === partnerId).pools.map((p: any) => p.ranges)).toEqual([
       [{ start: '203.0.113.20', end: '203.0.113.59' }],
       [{ start: '203.0.113.60', end: '203.0.113.99' }],

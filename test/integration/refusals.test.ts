@@ -33,6 +33,9 @@ describeWithDhcpd('refused mutations change nothing', () => {
     // a folder beside CONFIG_ROOT (outside it) and a link to it from inside
     mkdirSync(path.join(site.dir, 'outside'));
     symlinkSync(path.join(site.dir, 'outside'), path.join(site.configRoot, 'escape'));
+    // aliases of dhcp-a's file inside CONFIG_ROOT: a link to the file, and a link to the folder holding it
+    symlinkSync(path.join(site.configRoot, 'dhcp-a.conf'), path.join(site.configRoot, 'alias.conf'));
+    symlinkSync(site.configRoot, path.join(site.configRoot, 'again'));
   });
   afterAll(() => site.stop());
 
@@ -44,6 +47,8 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['a configPath climbing out with ..', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: '../x.conf' } }), 'FORBIDDEN'],
     ['a configPath through a symlink out of CONFIG_ROOT', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: 'escape/x.conf' } }), 'FORBIDDEN'],
     ['a server name already taken', ADD_SERVER, () => ({ input: { name: 'dhcp-a', address: '192.0.2.30', configPath: 'x.conf' } }), 'CONFLICT'],
+    ['a configPath that is a symlink to another server\'s file', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.30', configPath: 'alias.conf' } }), 'CONFLICT'],
+    ['a configPath reaching another server\'s file through a linked folder', ADD_SERVER, () => ({ input: { name: 'y', address: '192.0.2.31', configPath: 'again/dhcp-a.conf' } }), 'CONFLICT'],
     ['a server address already taken', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.10', configPath: 'x.conf' } }), 'CONFLICT'],
     ['a relationship name with a brace', CREATE_REL, () => ({ input: { name: 'a{b', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } }), 'BAD_USER_INPUT'],
     ['a percentage above 100', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b', percentage: 101 } }), 'BAD_USER_INPUT'],

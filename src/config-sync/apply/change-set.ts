@@ -48,6 +48,14 @@ export class ChangeSet {
     return (await this.entry(server)).model;
   }
 
+  /** The file as this change would leave it so far, read without taking the server into the change; null when missing. */
+  async peek(server: ServerRef): Promise<ConfigModel | null> {
+    const edit = this.edits.get(server.id);
+    if (edit) return edit.model;
+    const content = await readOrFail(this.deps.filesOf(server), server);
+    return content === null ? null : this.deps.models.model(server.configPath, content);
+  }
+
   async editor(server: ServerRef): Promise<ConfigEditor> {
     return (await this.entry(server)).editor;
   }

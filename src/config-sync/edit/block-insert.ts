@@ -32,18 +32,28 @@ export function insertAsLastChild(context: EditContext, block: CstBlock, lines: 
   return { offset, length: 0, content: lines.length === 1 ? ` ${lines[0]}` : multiLine };
 }
 
-/** `line` becomes the first child of `block`. */
-export function insertAsFirstChild(context: EditContext, block: CstBlock, line: string): TextEdit {
+/** `lines` become the first children of `block`. */
+export function insertAsFirstChild(context: EditContext, block: CstBlock, lines: string | readonly string[]): TextEdit {
   const { text, style, starts } = context;
   const openEnd = starts[block.openToken + 1];
-  if (!restOfLineIsEmpty(text, openEnd)) return { offset: openEnd, length: 0, content: ` ${line}` };
-  return insertOnNextLine(context, openEnd, childIndent(context.cst, style, block), line);
+  if (!restOfLineIsEmpty(text, openEnd)) return { offset: openEnd, length: 0, content: ` ${asLines(lines).join(' ')}` };
+  return insertOnNextLine(context, openEnd, childIndent(context.cst, style, block), lines);
 }
 
-/** `line` goes right after `node`, as a sibling at `indent`. */
-export function insertLineAfter(context: EditContext, node: CstNode, indent: string, line: string): TextEdit {
-  if (!restOfLineIsEmpty(context.text, node.end)) return { offset: node.end, length: 0, content: ` ${line}` };
-  return insertOnNextLine(context, node.end, indent, line);
+/** `lines` go right after `node`, as siblings at `indent`. */
+export function insertLineAfter(context: EditContext, node: CstNode, indent: string, lines: string | readonly string[]): TextEdit {
+  if (!restOfLineIsEmpty(context.text, node.end)) return { offset: node.end, length: 0, content: ` ${asLines(lines).join(' ')}` };
+  return insertOnNextLine(context, node.end, indent, lines);
+}
+
+/**
+ * `lines` go after the last statement among the children of `block` (next to
+ * the settings already there), or first when it has none.
+ */
+export function insertAfterStatements(context: EditContext, block: CstBlock, lines: readonly string[]): TextEdit {
+  const last = children(context.cst, block).filter((child) => child.kind === 'statement').pop();
+  if (last === undefined) return insertAsFirstChild(context, block, lines);
+  return insertLineAfter(context, last, childIndent(context.cst, context.style, block), lines);
 }
 
 /** `line` goes right before `node`, as a sibling at `indent`. */
@@ -53,10 +63,15 @@ export function insertLineBefore(context: EditContext, node: CstNode, indent: st
   return { offset: lineStart(text, node.start), length: 0, content: indent + line + style.eol };
 }
 
-/** A new line after the line containing `offset`; at the end of a file without a final line break, one is added first. */
-function insertOnNextLine(context: EditContext, offset: number, indent: string, line: string): TextEdit {
+/** New lines after the line containing `offset`; at the end of a file without a final line break, one is added first. */
+function insertOnNextLine(context: EditContext, offset: number, indent: string, lines: string | readonly string[]): TextEdit {
   const { text, style } = context;
   const next = afterLineEnd(text, offset);
-  if (next === text.length && !text.endsWith('\n')) return { offset: next, length: 0, content: style.eol + indent + line };
-  return { offset: next, length: 0, content: indent + line + style.eol };
+  const indented = asLines(lines).map((line) => indent + line);
+  if (next === text.length && !text.endsWith('\n')) return { offset: next, length: 0, content: indented.map((line) => style.eol + line).join('') };
+  return { offset: next, length: 0, content: indented.map((line) => line + style.eol).join('') };
+}
+
+function asLines(lines: string | readonly string[]): readonly string[] {
+  return typeof lines === 'string' ? [lines] : lines;
 }

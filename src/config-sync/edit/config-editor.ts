@@ -20,17 +20,18 @@ import {
 import type { ConfigModel, PoolModel, SubnetModel } from '../dhcpd/model';
 import type { OmapiKey } from '../../domain';
 import { applyEdits, type TextEdit, type TextRange } from '../text-edit';
-import { insertAsFirstChild, insertAsLastChild, type EditContext } from './block-insert';
+import { insertAfterStatements, insertAsFirstChild, insertAsLastChild, type EditContext } from './block-insert';
 import { disableSubnetEdits, enableSubnetEdits } from './disable';
 import { indentBefore, lineStart } from './lines';
 import { rewritePeer } from './peer-rewrite';
-import { removalEdit } from './removal';
+import { removalEdit, removalWithSeparator } from './removal';
 import {
   failoverPeerStatement,
   peerLines,
   renderPeer,
   renderPool,
   renderSubnet,
+  statementLines,
   type PeerDeclaration,
   type PoolSpec,
   type SubnetSpec,
@@ -49,6 +50,7 @@ export class ConfigEditor {
   private readonly peerChanges = new Map<string, PeerDeclaration | null>();
   private readonly poolPeers = new Map<number, { pool: PoolModel; name: string | null }>();
   private readonly addedPools: { subnet: SubnetModel; spec: PoolSpec }[] = [];
+  private readonly addedStatements: { target: SubnetModel | PoolModel; lines: string[] }[] = [];
   private readonly addedSubnets: SubnetSpec[] = [];
   private readonly removedPools = new Map<number, PoolModel>();
   private readonly removedSubnets = new Map<number, SubnetModel>();
@@ -69,7 +71,11 @@ export class ConfigEditor {
     };
   }
 
-  /** Rewrites the declaration named `decl.name` in place (see peer-rewrite.ts), or adds one. */
+  /**
+   * Rewrites the declaration named `decl.name` in place (see peer-rewrite.ts),
+   * or adds one; an existing one that a referring pool would come before is
+   * moved ahead of that pool, rewritten the same way.
+   */
   upsertFailoverPeer(decl: PeerDeclaration): this {
     peerLines(decl);
     this.peerChanges.set(decl.name, decl);
@@ -98,6 +104,16 @@ export class ConfigEditor {
     this.blockAt(subnet.range, 'subnet');
     renderPool(spec, '');
     this.addedPools.push({ subnet, spec });
+    return this;
+  }
+
+  /**
+   * Statements (ScopeStatement.source text) added to a subnet or pool, after
+   * the statements it has, at their indentation.
+   */
+  addStatements(target: SubnetModel | PoolModel, statements: string[]): this {
+    this.blockAt(target.range, 'subnet', 'pool');
+    if (statements.length > 0) this.addedStatements.push({ target, lines: statementLines(statements) });
     return this;
   }
 
@@ -151,7 +167,16 @@ export class ConfigEditor {
       if (decl === null) {
         for (const peer of existing) edits.push(this.removal(peer.range));
       } else if (existing.length > 0) {
-        edits.push(...rewritePeer(this.context, this.blockAt(existing[0].range, 'failover'), decl));
+        const block = this.blockAt(existing[0].range, 'failover');
+        const rewrite = rewritePeer(this.context, block, decl);
+        const referrer = this.firstReferrer(name);
+        if (referrer === null || referrer.start > block.start) {
+          edits.push(...rewrite);
+        } else {
+          // dhcpd needs the declaration before its first use: the rewritten text moves there.
+          const moved = applyEdits(this.model.text.slice(block.start, block.end), rewrite.map((e) => ({ ...e, offset: e.offset - block.start })));
+          edits.push(removalWithSeparator(this.model.text, block.start, block.end), this.insertBeforeTopLevel(referrer, moved.split(/\r?\n/)));
+        }
       } else {
         const placement = this.peerPlacement(name);
         if (placement.kind === 'end') appended.push(renderPeer(decl, this.context.style.indentUnit));
@@ -159,6 +184,8 @@ export class ConfigEditor {
       }
     }
     for (const { pool, name } of this.poolPeers.values()) edits.push(...this.poolPeerEdits(pool, name));
+    // Before added pools: at one offset (an empty subnet), the settings come first.
+    for (const { target, lines } of this.addedStatements) edits.push(insertAfterStatements(this.context, this.blockAt(target.range, 'subnet', 'pool'), lines));
     for (const { subnet, spec } of this.addedPools) {
       const block = this.blockAt(subnet.range, 'subnet');
       edits.push(insertAsLastChild(this.context, block, renderPool(spec, blockIndentUnit(this.cst, this.context.style, block))));
@@ -215,12 +242,24 @@ export class ConfigEditor {
   }
 
   /**
-   * Before the first top-level declaration with a pool that will refer to the
-   * peer (pools this editor sets or adds included, removed ones not); at the
-   * end when only subnets this editor appends refer to it; with no referrer,
-   * before the first top-level declaration holding a subnet; else at the end.
+   * Before the first referrer (firstReferrer); at the end when only subnets
+   * this editor appends refer to it; with no referrer, before the first
+   * top-level declaration holding a subnet; else at the end.
    */
   private peerPlacement(name: string): PeerPlacement {
+    const first = this.firstReferrer(name);
+    if (first !== null) return { kind: 'before', node: first };
+    const referredByAppended = this.addedSubnets.some((spec) => spec.pools.some((pool) => pool.failoverPeer === name));
+    if (!referredByAppended && this.model.subnets.length > 0) return { kind: 'before', node: topLevelAncestor(this.cst, this.blockAt(this.model.subnets[0].range, 'subnet')) };
+    return { kind: 'end' };
+  }
+
+  /**
+   * The first top-level declaration with a pool that will refer to the peer
+   * (pools this editor sets or adds included, removed ones not; appended
+   * subnets come last and never are), or null.
+   */
+  private firstReferrer(name: string): CstNode | null {
     const referrers: TextRange[] = [];
     for (const subnet of this.model.subnets) {
       if (this.removedSubnets.has(subnet.range.start)) continue;
@@ -233,11 +272,8 @@ export class ConfigEditor {
     for (const { subnet, spec } of this.addedPools) {
       if (spec.failoverPeer === name && !this.removedSubnets.has(subnet.range.start)) referrers.push(subnet.range);
     }
-    const referredByAppended = this.addedSubnets.some((spec) => spec.pools.some((pool) => pool.failoverPeer === name));
-    if (referrers.length === 0 && !referredByAppended && this.model.subnets.length > 0) referrers.push(this.model.subnets[0].range);
-    if (referrers.length === 0) return { kind: 'end' };
-    const first = referrers.map((range) => topLevelAncestor(this.cst, this.blockAt(range, 'subnet', 'pool'))).reduce((a, b) => (b.start < a.start ? b : a));
-    return { kind: 'before', node: first };
+    if (referrers.length === 0) return null;
+    return referrers.map((range) => topLevelAncestor(this.cst, this.blockAt(range, 'subnet', 'pool'))).reduce((a, b) => (b.start < a.start ? b : a));
   }
 
   /**

@@ -20,3 +20,15 @@ export function removalEdit(text: string, start: number, end: number): TextEdit 
   }
   return { offset: start, length: spacesAfter(text, end) - start, content: '' };
 }
+
+/**
+ * Removing a top-level declaration set apart by empty lines: one of the two
+ * empty lines around it goes too, so its neighbours keep a single one.
+ */
+export function removalWithSeparator(text: string, start: number, end: number): TextEdit {
+  const edit = removalEdit(text, start, end);
+  const after = edit.offset + edit.length;
+  const emptyAfter = /^[ \t]*\r?\n/.exec(text.slice(after, afterLineEnd(text, after)));
+  const emptyBefore = edit.offset === 0 || /^[ \t]*\r?\n$/.test(text.slice(lineStart(text, edit.offset - 1), edit.offset));
+  return emptyAfter && emptyBefore && edit.content === '' && edit.offset === lineStart(text, edit.offset) ? { ...edit, length: edit.length + emptyAfter[0].length } : edit;
+}

@@ -25,11 +25,15 @@ export interface PeerDeclaration {
 export interface PoolSpec {
   ranges: { start: string; end: string }[];
   failoverPeer?: string | null;
+  /** Further statements as source text (ScopeStatement.source), written after the peer statement. */
+  statements?: string[];
 }
 
 export interface SubnetSpec {
   /** CIDR, e.g. "192.0.2.0/24". */
   network: string;
+  /** The subnet's own statements as source text (ScopeStatement.source), written before its pools. */
+  statements?: string[];
   pools: PoolSpec[];
 }
 
@@ -87,6 +91,7 @@ export function failoverPeerStatement(name: string): string {
 export function renderPool(spec: PoolSpec, unit: string): string[] {
   const body: string[] = [];
   if (spec.failoverPeer !== undefined && spec.failoverPeer !== null) body.push(failoverPeerStatement(spec.failoverPeer));
+  body.push(...statementLines(spec.statements ?? []));
   for (const range of spec.ranges) {
     body.push(`range ${checkIpv4(range.start, 'Range start')} ${checkIpv4(range.end, 'Range end')};`);
   }
@@ -95,6 +100,21 @@ export function renderPool(spec: PoolSpec, unit: string): string[] {
 
 export function renderSubnet(spec: SubnetSpec, unit: string): string[] {
   const { address, netmask } = checkNetwork(spec.network);
-  const pools = spec.pools.flatMap((pool) => renderPool(pool, unit));
-  return [`subnet ${address} netmask ${netmask} {`, ...pools.map((line) => unit + line), '}'];
+  const body = [...statementLines(spec.statements ?? []), ...spec.pools.flatMap((pool) => renderPool(pool, unit))];
+  return [`subnet ${address} netmask ${netmask} {`, ...body.map((line) => unit + line), '}'];
+}
+
+/**
+ * Statements copied from a parsed file, one line each (continuation lines
+ * keep their relative indentation). They come from text the parser read as
+ * single statements, so each is checked to still be one: no braces, and a
+ * `;` only at its end.
+ */
+export function statementLines(statements: readonly string[]): string[] {
+  return statements.flatMap((statement) => {
+    if (!/^[^{};]*;$/.test(statement.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#[^\n]*/g, ''))) {
+      throw new ConfigValueError(`Not a single statement: ${JSON.stringify(statement.slice(0, 80))}`);
+    }
+    return statement.split('\n');
+  });
 }

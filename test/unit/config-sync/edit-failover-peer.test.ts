@@ -188,6 +188,75 @@ describe('failover peer declarations', () => {
 
   itDhcpdAccepts('a peer placed before a pool added by the same editor', () => [threeSubnetsFile()]);
 
+  // A pool earlier in the file than the declaration comes to refer to it: dhcpd -t would say "failover peer dc1-dc2: not found".
+  const laterPeerText = dedent`
+    authoritative;
+
+    subnet 10.1.0.0 netmask 255.255.255.0 {
+      pool {
+        range 10.1.0.10 10.1.0.20;
+      }
+    }
+
+    failover peer "dc1-dc2" {
+      primary;
+      address 10.0.0.1;
+      port 647;
+      peer address 10.0.0.2;
+      peer port 647;
+      max-response-delay 60;
+      max-unacked-updates 10;
+      mclt 3600;
+      split 64;
+      auto-partner-down 600; # the operator's own
+      load balance max seconds 3;
+    }
+
+    subnet 10.2.0.0 netmask 255.255.255.0 {
+      pool { failover peer "dc1-dc2"; range 10.2.0.10 10.2.0.20; }
+    }
+  `;
+  const movedFile = (): string =>
+    edit(laterPeerText, (editor, model) => editor.setPoolFailoverPeer(model.subnets[0].pools[0], 'dc1-dc2').upsertFailoverPeer(PRIMARY));
+
+  it('moves an existing declaration ahead of a pool that comes to refer to it earlier, rewritten, keeping unmanaged statements', () => {
+    expect(movedFile()).toBe(dedent`
+      authoritative;
+
+      failover peer "dc1-dc2" {
+        primary;
+        address 10.0.0.1;
+        port 647;
+        peer address 10.0.0.2;
+        peer port 647;
+        max-response-delay 60;
+        max-unacked-updates 10;
+        mclt 3600;
+        split 128;
+        auto-partner-down 600; # the operator's own
+        load balance max seconds 3;
+      }
+
+      subnet 10.1.0.0 netmask 255.255.255.0 {
+        pool {
+          failover peer "dc1-dc2";
+          range 10.1.0.10 10.1.0.20;
+        }
+      }
+
+      subnet 10.2.0.0 netmask 255.255.255.0 {
+        pool { failover peer "dc1-dc2"; range 10.2.0.10 10.2.0.20; }
+      }
+    `);
+  });
+
+  itDhcpdAccepts('a declaration moved ahead of its first referrer', () => [movedFile()]);
+
+  it('leaves a declaration where it is when every referrer follows it', () => {
+    const text = laterPeerText.replace('subnet 10.1.0.0 netmask 255.255.255.0 {\n  pool {\n    range 10.1.0.10 10.1.0.20;\n  }\n}\n\n', '');
+    expect(edit(text, (editor) => editor.upsertFailoverPeer(PRIMARY))).toBe(text.replace('split 64;', 'split 128;'));
+  });
+
   const unreferredFile = (): string =>
     edit('authoritative;\n\ngroup {\n  subnet 10.1.0.0 netmask 255.255.255.0 { }\n}\n', (editor) => editor.upsertFailoverPeer(PRIMARY));
 

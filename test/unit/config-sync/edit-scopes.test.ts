@@ -1,5 +1,5 @@
 import { DHCPD } from '../../helpers/dhcpd';
-import { ConfigEditor, ConfigValueError, parseConfig, validateConfig } from '../../../src/config-sync';
+import { ConfigEditor, ConfigValueError, parseConfig, scopeStatements, validateConfig } from '../../../src/config-sync';
 import { dedent } from '../../helpers/dedent';
 import { DC_PEER, edit, itDhcpd, itEdits } from './support';
 
@@ -243,4 +243,104 @@ describe('removing pools and subnets', () => {
       expect(result).toBe(text.replace(/ {2}subnet 10\.1\.0\.0[\s\S]*?\n {2}\}\n/, ''));
     },
   );
+});
+
+describe('copying a subnet with its statements (a failover partner\'s copy)', () => {
+  const source = dedent`
+    subnet 10.1.0.0 netmask 255.255.255.0 {
+      option routers 10.1.0.1;
+      option domain-name-servers 10.1.0.53,
+          10.1.0.54;   # two resolvers
+      default-lease-time 600;
+      not authoritative;
+      host printer { hardware ethernet 00:00:5e:00:53:01; fixed-address 10.1.0.10; }
+      pool {
+        deny all clients; # dhcp-failover-gateway: disabled
+        failover peer "dc";
+        Deny Unknown-Clients;
+        range 10.1.0.100 10.1.0.199;
+      }
+    }
+  `;
+  const model = parseConfig(source);
+  const subnetStatements = scopeStatements(model, model.subnets[0]);
+  const poolStatements = scopeStatements(model, model.subnets[0].pools[0]);
+
+  it('reads the statements of a subnet and of a pool, with a key naming the setting, leaving out ranges, peers, hosts and the disabled marker', () => {
+    expect(subnetStatements.map(({ key, value, source: text }) => ({ key, value, text }))).toEqual([
+      { key: 'option routers', value: 'option routers 10.1.0.1', text: 'option routers 10.1.0.1;' },
+      { key: 'option domain-name-servers', value: 'option domain-name-servers 10.1.0.53 , 10.1.0.54', text: 'option domain-name-servers 10.1.0.53,\n    10.1.0.54;' },
+      { key: 'default-lease-time', value: 'default-lease-time 600', text: 'default-lease-time 600;' },
+      { key: 'authoritative', value: 'not authoritative', text: 'not authoritative;' },
+    ]);
+    expect(poolStatements.map(({ key, value }) => ({ key, value }))).toEqual([{ key: 'permit unknown-clients', value: 'deny unknown-clients' }]);
+  });
+
+  const copied = (): string =>
+    edit('authoritative;\r\n', (editor) =>
+      editor.addSubnet({
+        network: '10.1.0.0/24',
+        statements: subnetStatements.map((s) => s.source),
+        pools: [{ ranges: [{ start: '10.1.0.100', end: '10.1.0.199' }], failoverPeer: 'dc', statements: poolStatements.map((s) => s.source) }],
+      }),
+    );
+
+  itEdits(
+    'writes a new subnet with the statements before its pools, in the file\'s line breaks',
+    copied,
+    (result) =>
+      expect(result).toBe(
+        [
+          'authoritative;',
+          '',
+          'subnet 10.1.0.0 netmask 255.255.255.0 {',
+          '  option routers 10.1.0.1;',
+          '  option domain-name-servers 10.1.0.53,',
+          '      10.1.0.54;',
+          '  default-lease-time 600;',
+          '  not authoritative;',
+          '  pool {',
+          '    failover peer "dc";',
+          '    Deny Unknown-Clients;',
+          '    range 10.1.0.100 10.1.0.199;',
+          '  }',
+          '}',
+          '',
+        ].join('\r\n'),
+      ),
+    (result) => DC_PEER + result,
+  );
+
+  const partner = dedent`
+    subnet 10.1.0.0 netmask 255.255.255.0 {
+    \toption ntp-servers 10.1.0.123;
+    \tpool {
+    \t\trange 10.1.0.100 10.1.0.199;
+    \t}
+    }
+    subnet 10.2.0.0 netmask 255.255.255.0 { }
+  `;
+  itEdits(
+    'adds statements after the ones a subnet or pool has, or first when it has none, at their indentation',
+    () =>
+      edit(partner, (editor, model) =>
+        editor
+          .addStatements(model.subnets[0], ['option routers 10.1.0.1;', 'option domain-name-servers 10.1.0.53,\n    10.1.0.54;'])
+          .addStatements(model.subnets[0].pools[0], ['deny unknown-clients;'])
+          .addStatements(model.subnets[1], ['option routers 10.2.0.1;']),
+      ),
+    (result) =>
+      expect(result).toBe(
+        partner
+          .replace('123;\n', '123;\n\toption routers 10.1.0.1;\n\toption domain-name-servers 10.1.0.53,\n\t    10.1.0.54;\n')
+          .replace('199;\n', '199;\n\t\tdeny unknown-clients;\n')
+          .replace('{ }', '{ option routers 10.2.0.1; }'),
+      ),
+  );
+
+  it('refuses text that is not one statement', () => {
+    const editor = new ConfigEditor(parseConfig(partner));
+    expect(() => editor.addStatements(parseConfig(partner).subnets[0], ['option routers 10.1.0.1; } subnet 1.2.3.0 netmask 255.255.255.0 {'])).toThrow(ConfigValueError);
+    expect(() => editor.addSubnet({ network: '10.3.0.0/24', statements: ['option routers 10.3.0.1'], pools: [] })).toThrow(ConfigValueError);
+  });
 });
