@@ -87,7 +87,7 @@ export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope):
   let subnet = subnetIn(model, scope, server);
   if (subnet.disabled) {
     (await m.changes.editor(server)).enableSubnet(subnet);
-    model = await m.changes.rebase(server);
+    model = await m.changes.model(server);
     subnet = subnetIn(model, scope, server);
   }
   const pools = (await poolsOf(m.tx, scope.id)).map((p) => p.ranges);
@@ -124,7 +124,7 @@ async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Sco
   let subnet = model.findSubnet(scope.network);
   if (subnet?.disabled) {
     (await m.changes.editor(partner)).enableSubnet(subnet);
-    model = await m.changes.rebase(partner);
+    model = await m.changes.model(partner);
     subnet = model.findSubnet(scope.network);
   }
   const editor = await m.changes.editor(partner);
@@ -221,12 +221,12 @@ export async function leaveRelationship(m: MutationTx, pair: Pair, halves: Scope
     if (subnet) for (const pool of subnet.pools) if (pool.failoverPeer === pair.rel.name) editor.setPoolFailoverPeer(pool, null);
     await m.tx.update(Scope, half.id, { failoverRelationshipId: null, failoverRole: null, enabled: secondaryHalf ? false : half.enabled });
     if (secondaryHalf && subnet) {
-      const rebased = await m.changes.rebase(server);
-      (await m.changes.editor(server)).disableSubnet(subnetIn(rebased, half, server));
+      const cleared = await m.changes.model(server);
+      (await m.changes.editor(server)).disableSubnet(subnetIn(cleared, half, server));
     }
   }
   for (const server of [pair.primary, pair.secondary]) {
-    const model = await m.changes.rebase(server);
+    const model = await m.changes.model(server);
     const stillUsed = model.subnets.some((s) => s.pools.some((p) => p.failoverPeer === pair.rel.name));
     if (!stillUsed && model.findPeer(pair.rel.name)) (await m.changes.editor(server)).removeFailoverPeer(pair.rel.name);
   }

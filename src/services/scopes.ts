@@ -33,7 +33,6 @@ export class ScopeService {
       if (rel) {
         const pair = await loadPair(m, rel);
         await checkCanJoin(m, pair, scope);
-        await m.changes.rebase(server);
         await joinRelationship(m, pair, scope);
         await writeDeclarations(m, pair, this.settings);
       }

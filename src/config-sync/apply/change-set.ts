@@ -44,27 +44,34 @@ export class ChangeSet {
 
   constructor(private readonly deps: ChangeSetDeps) {}
 
+  /**
+   * The server's file as this change leaves it so far. Edits that build on each other compose here: when
+   * the editor holds changes, they are applied and the result re-read (the old editor is retired), so the
+   * model always shows them. Between two calls, one editor collects changes cheaply.
+   */
   async model(server: ServerRef): Promise<ConfigModel> {
-    return (await this.entry(server)).model;
+    return this.current(await this.entry(server));
   }
 
-  /** The file as this change would leave it so far, read without taking the server into the change; null when missing. */
+  /** The same as model(), read without taking the server into the change; null when the file is missing. */
   async peek(server: ServerRef): Promise<ConfigModel | null> {
     const edit = this.edits.get(server.id);
-    if (edit) return edit.model;
+    if (edit) return this.current(edit);
     const content = await readOrFail(this.deps.filesOf(server), server);
     return content === null ? null : this.deps.models.model(server.configPath, content);
   }
 
+  /** The editor of the server's file; valid until the next model() of that server. */
   async editor(server: ServerRef): Promise<ConfigEditor> {
     return (await this.entry(server)).editor;
   }
 
-  /** Applies the pending edits of a server and starts a fresh editor on the result, for edits that build on each other. */
-  async rebase(server: ServerRef): Promise<ConfigModel> {
-    const e = await this.entry(server);
-    e.model = parseConfig(e.editor.apply());
-    e.editor = new ConfigEditor(e.model);
+  private current(e: ServerEdit): ConfigModel {
+    if (e.editor.hasEdits()) {
+      e.editor.retire();
+      e.model = parseConfig(e.editor.apply());
+      e.editor = new ConfigEditor(e.model);
+    }
     return e.model;
   }
 

@@ -56,6 +56,8 @@ export class ConfigEditor {
   private readonly removedSubnets = new Map<number, SubnetModel>();
   private readonly subnetStates = new Map<number, { subnet: SubnetModel; disabled: boolean }>();
   private omapi: { port: number; key?: OmapiKey } | null = null;
+  private recorded = 0;
+  private retired = false;
 
   constructor(private readonly model: ConfigModel) {
     this.cst = model.cst;
@@ -77,17 +79,20 @@ export class ConfigEditor {
    * moved ahead of that pool, rewritten the same way.
    */
   upsertFailoverPeer(decl: PeerDeclaration): this {
+    this.record();
     peerLines(decl);
     this.peerChanges.set(decl.name, decl);
     return this;
   }
 
   removeFailoverPeer(name: string): this {
+    this.record();
     this.peerChanges.set(name, null);
     return this;
   }
 
   setPoolFailoverPeer(pool: PoolModel, name: string | null): this {
+    this.record();
     this.blockAt(pool.range, 'pool');
     if (name !== null) quoteString(name);
     this.poolPeers.set(pool.range.start, { pool, name });
@@ -95,12 +100,14 @@ export class ConfigEditor {
   }
 
   addSubnet(spec: SubnetSpec): this {
+    this.record();
     renderSubnet(spec, '');
     this.addedSubnets.push(spec);
     return this;
   }
 
   addPool(subnet: SubnetModel, spec: PoolSpec): this {
+    this.record();
     this.blockAt(subnet.range, 'subnet');
     renderPool(spec, '');
     this.addedPools.push({ subnet, spec });
@@ -112,18 +119,21 @@ export class ConfigEditor {
    * the statements it has, at their indentation.
    */
   addStatements(target: SubnetModel | PoolModel, statements: string[]): this {
+    this.record();
     this.blockAt(target.range, 'subnet', 'pool');
     if (statements.length > 0) this.addedStatements.push({ target, lines: statementLines(statements) });
     return this;
   }
 
   removePool(pool: PoolModel): this {
+    this.record();
     this.blockAt(pool.range, 'pool');
     this.removedPools.set(pool.range.start, pool);
     return this;
   }
 
   removeSubnet(subnet: SubnetModel): this {
+    this.record();
     this.blockAt(subnet.range, 'subnet');
     this.removedSubnets.set(subnet.range.start, subnet);
     return this;
@@ -131,6 +141,7 @@ export class ConfigEditor {
 
   /** Every pool gets `deny all clients;` and every direct range a disabled pool of its own (dhcpd/disabled-marker.ts). */
   disableSubnet(subnet: SubnetModel): this {
+    this.record();
     this.blockAt(subnet.range, 'subnet');
     this.subnetStates.set(subnet.range.start, { subnet, disabled: true });
     return this;
@@ -138,6 +149,7 @@ export class ConfigEditor {
 
   /** Removes exactly what disableSubnet added. */
   enableSubnet(subnet: SubnetModel): this {
+    this.record();
     this.blockAt(subnet.range, 'subnet');
     this.subnetStates.set(subnet.range.start, { subnet, disabled: false });
     return this;
@@ -149,6 +161,7 @@ export class ConfigEditor {
    * left as the operator set them.
    */
   ensureOmapi(port: number, key?: OmapiKey): this {
+    this.record();
     checkInteger(port, 1, 65535, 'OMAPI port');
     if (key !== undefined) {
       checkIdentifier(key.name, 'OMAPI key name');
@@ -157,6 +170,24 @@ export class ConfigEditor {
     }
     this.omapi = { port, key };
     return this;
+  }
+
+  /** Whether any change was asked for since this editor was made. */
+  hasEdits(): boolean {
+    return this.recorded > 0;
+  }
+
+  /**
+   * After this, every change is refused: the owner has applied this editor's edits and re-read the result,
+   * so a change here would be lost (ChangeSet.model() does this when a server's edits build on each other).
+   */
+  retire(): void {
+    this.retired = true;
+  }
+
+  private record(): void {
+    if (this.retired) throw new Error('This editor was retired after its edits were applied; take the current editor of the file');
+    this.recorded++;
   }
 
   edits(): TextEdit[] {
