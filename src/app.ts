@@ -15,10 +15,10 @@ import { findDhcpd, ModelCache } from './config-sync';
 import type { Settings } from './config';
 import { Context, createContext } from './context';
 import { openDatabase, openReadDatabase } from './db/data-source';
-import { GatewayError } from './errors';
+import { isDeliberate } from './errors';
 import { complexityLimitPlugin } from './graphql-limits/complexity';
 import { httpErrors } from './graphql-limits/http-errors';
-import { LIMITS, QUERY_TOO_COMPLEX } from './graphql-limits/limits';
+import { LIMITS } from './graphql-limits/limits';
 import { queryShapeRule } from './graphql-limits/shape-rule';
 import { Metrics } from './metrics';
 import { LocalFiles } from './transport/local';
@@ -126,14 +126,10 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   };
 }
 
-const EXPOSED = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', QUERY_TOO_COMPLEX, 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
-
 /** Errors we raise on purpose reach the client as they are; anything else is logged and masked. */
 function maskInternalErrors(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof GatewayError) return formatted;
-  if (original instanceof GraphQLError && EXPOSED.has(String(original.extensions.code ?? formatted.extensions?.code))) return formatted;
-  if (!(original instanceof GraphQLError) && EXPOSED.has(String(formatted.extensions?.code))) return formatted;
+  if (original instanceof GraphQLError ? isDeliberate(original, original.extensions.code ?? formatted.extensions?.code) : isDeliberate(null, formatted.extensions?.code)) return formatted;
   return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
 }
 
@@ -146,7 +142,7 @@ function observe(metrics: Metrics, log: (line: string) => void): ApolloServerPlu
         async didEncounterErrors({ contextValue, errors }) {
           for (const e of errors) {
             const original = unwrapResolverError(e);
-            if (original instanceof GraphQLError && (original instanceof GatewayError || EXPOSED.has(String(original.extensions.code)))) continue;
+            if (original instanceof GraphQLError && isDeliberate(original)) continue;
             log(`request ${contextValue.requestId}: internal error: ${(original as Error)?.stack ?? String(original)}`);
           }
         },

@@ -55,6 +55,31 @@ export interface FailoverValues {
   maxUnackedUpdates: number;
 }
 
+const MAX_INT32 = 2 ** 31 - 1;
+
+/**
+ * What each knob may be, for the API and for the engine that writes it: dhcpd reads these as 32-bit
+ * integers, and a `max-response-delay` or `max-unacked-updates` of 0 would make failover unusable.
+ */
+export const FAILOVER_BOUNDS: Record<keyof FailoverValues, readonly [min: number, max: number]> = {
+  percentage: [0, 100],
+  mclt: [0, MAX_INT32],
+  port: [1, 65535],
+  loadBalanceMaxSeconds: [0, MAX_INT32],
+  maxResponseDelay: [1, MAX_INT32],
+  maxUnackedUpdates: [1, MAX_INT32],
+};
+
+/** A server's role in a relationship (the server is one of its two). */
+export function roleIn(rel: { primaryServerId: number }, serverId: number): FailoverRole {
+  return serverId === rel.primaryServerId ? FailoverRole.PRIMARY : FailoverRole.SECONDARY;
+}
+
+/** A relationship is NORMAL once a scope is in it. */
+export function statusOf(scopeCount: number): FailoverStatus {
+  return scopeCount > 0 ? FailoverStatus.NORMAL : FailoverStatus.EMPTY;
+}
+
 export interface AddServerInput {
   name: string;
   address: string;

@@ -1,10 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { GatewayError } from '../errors';
+import { isDeliberate } from '../errors';
 
 const MAX_MESSAGE = 1000;
 
-/** Codes of errors raised on purpose outside src/errors (type-graphql's argument validation, the limits). */
-const DELIBERATE = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX']);
 
 /**
  * How a mutation ended, for the audit log: "ok", or the code the caller was refused with and its message.
@@ -12,10 +10,7 @@ const DELIBERATE = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'QUER
  * read over the API); the service log has the details under the request id.
  */
 export function outcomeOf(error: unknown): { outcome: string; message: string } {
-  if (error instanceof GraphQLError) {
-    const code = String(error.extensions.code ?? '');
-    if (error instanceof GatewayError || DELIBERATE.has(code)) return { outcome: code, message: cut(error.message, MAX_MESSAGE) };
-  }
+  if (error instanceof GraphQLError && isDeliberate(error)) return { outcome: String(error.extensions.code), message: cut(error.message, MAX_MESSAGE) };
   return { outcome: 'INTERNAL_SERVER_ERROR', message: 'internal error (details in the service log)' };
 }
 

@@ -58,3 +58,17 @@ export class ForbiddenError extends GatewayError {
     super('FORBIDDEN', message);
   }
 }
+
+/** The code of a refusal by the complexity limit (src/graphql-limits/complexity.ts). */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+
+/**
+ * Codes of errors raised on purpose outside the classes above, by graphql-js, Apollo and the limits: like
+ * a GatewayError, they reach the client as they are and are recorded in the audit log with their message.
+ */
+const DELIBERATE_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', QUERY_TOO_COMPLEX, 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** Whether an error was raised on purpose (so it is shown as it is), rather than a failure to mask. */
+export function isDeliberate(error: unknown, code: unknown = (error as GraphQLError | undefined)?.extensions?.code): boolean {
+  return error instanceof GatewayError || DELIBERATE_CODES.has(String(code));
+}

@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, getVariableValues } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { PAGE_SIZE } from '../pagination';
-import { LIMITS, QUERY_TOO_COMPLEX } from './limits';
+import { QUERY_TOO_COMPLEX } from '../errors';
+import { LIMITS } from './limits';
 
 /**
  * A paginated field (one that takes `first`) costs its children once per item of the page it asks for;

@@ -18,5 +18,3 @@ export const LIMITS = {
   maxComplexity: 25000,
 } as const;
 
-/** The code of a refusal by the complexity limit; the static limits answer GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED. */
-export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';

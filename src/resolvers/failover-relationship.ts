@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import { statusOf } from '../domain';
 import { DeconfigureAction, FailoverLiveState, FailoverStatus } from './types/graph-types';
 import { CreateFailoverRelationshipInput, ModifyFailoverRelationshipInput } from './types/inputs';
 
@@ -74,7 +75,7 @@ export class FailoverRelationshipResolver {
 
   @FieldResolver(() => FailoverStatus, { description: 'EMPTY while no scope is in it, NORMAL once one is' })
   async status(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<FailoverStatus> {
-    return (await ctx.loaders.scopeCountByRelationship.load(rel.id)) > 0 ? FailoverStatus.NORMAL : FailoverStatus.EMPTY;
+    return statusOf(await ctx.loaders.scopeCountByRelationship.load(rel.id));
   }
 
   @FieldResolver(() => [Scope], { description: 'Every scope in it, on both servers' })

@@ -1,10 +1,9 @@
 import { scopeStatements, type ConfigEditor, type ConfigModel, type ScopeStatement, type SubnetModel } from '../config-sync';
 import type { Settings } from '../config';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
-import { FailoverRole } from '../domain';
 import { BadUserInputError, ConflictError } from '../errors';
 import { cidrInput } from './input';
-import { DeconfigureAction, type IpRange } from '../domain';
+import { DeconfigureAction, roleIn, type FailoverRole, type IpRange } from '../domain';
 import { checkNetworkFree } from './networks';
 import { poolsOf, serverById } from './lookup';
 import type { MutationTx } from './mutation-runner';
@@ -21,7 +20,7 @@ export async function loadPair({ tx }: MutationTx, rel: FailoverRelationship): P
   return { rel, primary: await serverById(tx, rel.primaryServerId), secondary: await serverById(tx, rel.secondaryServerId) };
 }
 
-export const roleOn = (pair: Pair, server: DhcpServer): FailoverRole => (server.id === pair.rel.primaryServerId ? FailoverRole.PRIMARY : FailoverRole.SECONDARY);
+export const roleOn = (pair: Pair, server: DhcpServer): FailoverRole => roleIn(pair.rel, server.id);
 export const partnerOf = (pair: Pair, server: DhcpServer): DhcpServer => (server.id === pair.primary.id ? pair.secondary : pair.primary);
 
 const rangesKey = (ranges: IpRange[]): string => ranges.map((r) => `${r.start}-${r.end}`).join(',');

@@ -1,5 +1,5 @@
 import type { PeerDeclaration, FailoverPeerModel } from '../config-sync';
-import type { FailoverValues } from '../domain';
+import { FAILOVER_BOUNDS, type FailoverValues } from '../domain';
 import type { DhcpServer, FailoverRelationship } from '../entities';
 
 export type { FailoverValues };
@@ -16,20 +16,11 @@ export const DEFAULTS: FailoverValues = {
   maxUnackedUpdates: 10,
 };
 
-const BOUNDS: Record<keyof FailoverValues, [number, number]> = {
-  percentage: [0, 100],
-  mclt: [0, 2 ** 31 - 1],
-  port: [1, 65535],
-  loadBalanceMaxSeconds: [0, 2 ** 31 - 1],
-  maxResponseDelay: [1, 2 ** 31 - 1],
-  maxUnackedUpdates: [1, 2 ** 31 - 1],
-};
-
 export function checkValues<T extends Partial<FailoverValues>>(values: T): T {
-  for (const key of Object.keys(BOUNDS) as (keyof FailoverValues)[]) {
+  for (const key of Object.keys(FAILOVER_BOUNDS) as (keyof FailoverValues)[]) {
     const v = values[key];
     if (v === undefined || v === null) continue;
-    const [min, max] = BOUNDS[key];
+    const [min, max] = FAILOVER_BOUNDS[key];
     if (!Number.isInteger(v) || v < min || v > max) throw new BadUserInputError(`${key} must be an integer in ${min}..${max}, got ${v}`, key);
   }
   return values;

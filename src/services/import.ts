@@ -2,8 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ConfigModel } from '../config-sync';
 import { insertScopes, replacePoolsOfServer, type ScopeRow } from '../db/rows';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { FailoverRole } from '../domain';
-import type { IpRange } from '../domain';
+import { FailoverRole, roleIn, type IpRange } from '../domain';
 import { DEFAULTS, valuesFromDeclaration } from './failover-values';
 
 /**
@@ -53,7 +52,7 @@ export async function importModel(tx: EntityManager, server: DhcpServer, model: 
     const values = {
       enabled: !subnet.disabled,
       failoverRelationshipId: rel?.id ?? null,
-      failoverRole: rel ? (rel.primaryServerId === server.id ? FailoverRole.PRIMARY : FailoverRole.SECONDARY) : null,
+      failoverRole: rel ? roleIn(rel, server.id) : null,
     };
     const prior = existing.get(network);
     existing.delete(network);

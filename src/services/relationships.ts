@@ -1,6 +1,6 @@
 import type { Settings } from '../config';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { DeconfigureAction, FailoverRole, type CreateRelationshipInput, type ModifyRelationshipInput } from '../domain';
+import { DeconfigureAction, FailoverStatus, roleIn, statusOf, type CreateRelationshipInput, type ModifyRelationshipInput } from '../domain';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { checkName } from './input';
 import { DEFAULTS, FailoverValues, checkValues } from './failover-values';
@@ -45,13 +45,13 @@ export class RelationshipService {
       const swapped = primaryId === rel.secondaryServerId && secondaryId === rel.primaryServerId;
       const moved = !swapped && (primaryId !== rel.primaryServerId || secondaryId !== rel.secondaryServerId);
       const scopes = await m.tx.findBy(Scope, { failoverRelationshipId: rel.id });
-      if (moved && scopes.length > 0) {
+      if (moved && statusOf(scopes.length) !== FailoverStatus.EMPTY) {
         throw new ConflictError(`failover relationship "${rel.name}" has scopes; only an EMPTY relationship can move to other servers (swapping primary and secondary is allowed)`);
       }
       Object.assign(rel, values, { primaryServerId: primaryId, secondaryServerId: secondaryId });
       await m.tx.save(FailoverRelationship, rel);
       if (swapped) {
-        for (const s of scopes) await m.tx.update(Scope, s.id, { failoverRole: s.serverId === primaryId ? FailoverRole.PRIMARY : FailoverRole.SECONDARY });
+        for (const s of scopes) await m.tx.update(Scope, s.id, { failoverRole: roleIn(rel, s.serverId) });
       }
       if (scopes.length > 0) await writeDeclarations(m, await loadPair(m, rel), this.settings);
       return rel;

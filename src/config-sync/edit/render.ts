@@ -4,6 +4,7 @@
  * nested lines carry one `unit` per level. Every value is checked here,
  * before it can reach a file.
  */
+import { FAILOVER_BOUNDS } from '../../domain';
 import { checkInteger, checkIpv4, checkNetwork, ConfigValueError, quoteString } from './values';
 
 export interface PeerDeclaration {
@@ -43,7 +44,6 @@ export interface PeerLine {
   value: string | null;
 }
 
-const MAX_UINT32 = 0xffffffff;
 
 /** The statements of a peer declaration in SPEC.md's order; mclt and split only when given (primary). */
 export function peerLines(decl: PeerDeclaration): PeerLine[] {
@@ -57,17 +57,17 @@ export function peerLines(decl: PeerDeclaration): PeerLine[] {
   const lines: PeerLine[] = [
     { keyword: decl.role, value: null },
     { keyword: 'address', value: checkIpv4(decl.address, 'Failover address') },
-    { keyword: 'port', value: checkInteger(decl.port, 1, 65535, 'Failover port') },
+    { keyword: 'port', value: checkInteger(decl.port, ...FAILOVER_BOUNDS.port, 'Failover port') },
     { keyword: 'peer address', value: checkIpv4(decl.peerAddress, 'Failover peer address') },
-    { keyword: 'peer port', value: checkInteger(decl.peerPort, 1, 65535, 'Failover peer port') },
-    { keyword: 'max-response-delay', value: checkInteger(decl.maxResponseDelay, 0, MAX_UINT32, 'max-response-delay') },
-    { keyword: 'max-unacked-updates', value: checkInteger(decl.maxUnackedUpdates, 0, MAX_UINT32, 'max-unacked-updates') },
+    { keyword: 'peer port', value: checkInteger(decl.peerPort, ...FAILOVER_BOUNDS.port, 'Failover peer port') },
+    { keyword: 'max-response-delay', value: checkInteger(decl.maxResponseDelay, ...FAILOVER_BOUNDS.maxResponseDelay, 'max-response-delay') },
+    { keyword: 'max-unacked-updates', value: checkInteger(decl.maxUnackedUpdates, ...FAILOVER_BOUNDS.maxUnackedUpdates, 'max-unacked-updates') },
   ];
-  if (decl.mclt !== undefined) lines.push({ keyword: 'mclt', value: checkInteger(decl.mclt, 0, MAX_UINT32, 'mclt') });
+  if (decl.mclt !== undefined) lines.push({ keyword: 'mclt', value: checkInteger(decl.mclt, ...FAILOVER_BOUNDS.mclt, 'mclt') });
   if (decl.split !== undefined) lines.push({ keyword: 'split', value: checkInteger(decl.split, 0, 256, 'split') });
   lines.push({
     keyword: 'load balance max seconds',
-    value: checkInteger(decl.loadBalanceMaxSeconds, 0, MAX_UINT32, 'load balance max seconds'),
+    value: checkInteger(decl.loadBalanceMaxSeconds, ...FAILOVER_BOUNDS.loadBalanceMaxSeconds, 'load balance max seconds'),
   });
   return lines;
 }
