@@ -77,11 +77,19 @@ describeWithChromium('GraphiQL at GET /graphql in a real browser', () => {
     await docs.getByText('Every registered server').waitFor();
   });
 
-  test('sent every request as application/json POST to its own origin (CSRF prevention stays on) and was refused nothing', () => {
+  test('sent only application/json POSTs to its own origin (CSRF prevention stays on) and was refused nothing', () => {
     expect(outside).toEqual([]);
     expect(refusedByPolicy).toEqual([]);
     expect(posts.length).toBeGreaterThanOrEqual(2);
     expect(posts.every((p) => p.contentType === 'application/json')).toBe(true);
     expect(posts.some((p) => p.authorization === `Bearer ${ADMIN_TOKEN}`)).toBe(true);
+  });
+
+  test('keeps the token in the tab only, never in the browser storage', async () => {
+    // GraphiQL saves its tabs half a second after an edit.
+    await page.waitForTimeout(1000);
+    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    expect(storage).toContain('graphiql:tabState');
+    expect(storage).not.toContain(ADMIN_TOKEN);
   });
 });
