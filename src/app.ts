@@ -1,6 +1,5 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -16,6 +15,7 @@ import type { Settings } from './config';
 import { Context, createContext } from './context';
 import { openDatabase, openReadDatabase } from './db/data-source';
 import { isDeliberate } from './errors';
+import { graphiql } from './graphiql';
 import { complexityLimitPlugin } from './graphql-limits/complexity';
 import { httpErrors } from './graphql-limits/http-errors';
 import { LIMITS } from './graphql-limits/limits';
@@ -71,7 +71,8 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     plugins: [
       // We set no cache hints; the plugin would only cost time on large answers.
       ApolloServerPluginCacheControlDisabled(),
-      settings.explorer ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      // The explorer is our own GraphiQL route below; Apollo's landing pages load Sandbox from the internet.
+      ApolloServerPluginLandingPageDisabled(),
       observe(metrics, log),
       complexityLimitPlugin(),
       auditRefusedMutations(),
@@ -98,6 +99,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   app.get('/metrics', requireRole(auth, 'viewer'), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  if (settings.explorer) app.get('/graphql', graphiql());
   app.use(
     '/graphql',
     express.json({ limit: LIMITS.bodyBytes }),
