@@ -12,9 +12,9 @@ import { dedent } from '../../helpers/dedent';
 export const dhcpdPath = findDhcpdSync();
 export const itDhcpd = dhcpdPath !== null ? it : it.skip;
 
-/** dhcpd -t passes; its messages (warnings at most) are shown when it does not. */
-export async function expectDhcpdAccepts(text: string): Promise<void> {
-  const result = await validateConfig(text);
+/** dhcpd -t passes (run in `dir` when given, for relative includes); its messages are shown when it does not. */
+export async function expectDhcpdAccepts(text: string, dir?: string): Promise<void> {
+  const result = await validateConfig(text, { dir });
   expect({ ok: result.ok, messages: result.messages }).toEqual({ ok: true, messages: result.ok ? result.messages : [] });
 }
 
