@@ -36,7 +36,7 @@ describe('ensureOmapi', () => {
   );
 
   it('changes nothing when the file already has them, whatever their values', () => {
-    const text = readFileSync(path.resolve(__dirname, '../../../../shared/corpus/06-failover-primary-omapi.conf'), 'utf8');
+    const text = readFileSync(path.resolve(__dirname, '../../fixtures/dhcpd/include-secondary-noeol.conf'), 'utf8');
     expect(new ConfigEditor(parseConfig(text)).ensureOmapi(7000, { ...KEY, secret: 'c2VjcmV0' }).edits()).toEqual([]);
   });
 

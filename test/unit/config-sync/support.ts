@@ -10,9 +10,9 @@ import { dedent } from '../../helpers/dedent';
 
 export const itDhcpd = DHCPD !== null ? it : it.skip;
 
-/** dhcpd -t passes; its messages (warnings at most) are shown when it does not. */
-export async function expectDhcpdAccepts(text: string): Promise<void> {
-  const result = await validateConfig(DHCPD!, text);
+/** dhcpd -t passes (run in `dir` when given, for relative includes); its messages are shown when it does not. */
+export async function expectDhcpdAccepts(text: string, dir?: string): Promise<void> {
+  const result = await validateConfig(DHCPD!, text, dir);
   expect({ ok: result.ok, messages: result.messages }).toEqual({ ok: true, messages: result.ok ? result.messages : [] });
 }
 
