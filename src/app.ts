@@ -13,7 +13,9 @@ import { tokenAuthenticator } from './auth/token-authenticator';
 import { findDhcpd, ModelCache } from './config-sync';
 import type { Settings } from './config';
 import { Context, createContext } from './context';
-import { openDatabase, openReadDatabase } from './db/data-source';
+import { openDatabase, openJournalDatabase, openReadDatabase } from './db/data-source';
+import { Writers } from './db/writers';
+import { Journal, recoverOpenChanges } from './config-sync/apply/journal';
 import { isDeliberate } from './errors';
 import { graphiql } from './graphiql';
 import { complexityLimitPlugin } from './graphql-limits/complexity';
@@ -48,13 +50,17 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const dbOptions = { url: settings.databaseUrl, onStatement: () => metrics.sqlStatements.inc() };
   const db = await openDatabase(dbOptions);
   const readDb = await openReadDatabase(db, dbOptions);
+  const journalDb = await openJournalDatabase(db, dbOptions);
   // dhcpd is looked for once; every validation uses the path found here.
   const dhcpd = findDhcpd(settings.dhcpdBin ?? undefined);
   const files = { filesOf: (server: { name: string }) => new LocalFiles(settings.hooksFor(server.name), dhcpd), models: new ModelCache(), metrics };
-  const services = createServices(db, readDb, files, settings, metrics);
+  const runnerDeps = { db, writers: new Writers(db), journal: new Journal(journalDb), files, log };
+  // Before serving: a change that a killed process left half-applied is undone (and audited as RECOVERED).
+  await recoverOpenChanges({ ...runnerDeps, filesOf: files.filesOf });
+  const services = createServices(runnerDeps, readDb, settings, metrics);
   // GATEWAY_ADMIN_TOKEN and the api_token table (src/auth); the audit log of mutations (src/audit).
   const auth = options.auth ?? tokenAuthenticator(db, settings.adminToken);
-  const audit = new AuditLog(db);
+  const audit = new AuditLog(db, runnerDeps.writers);
 
   const apollo = new ApolloServer<Context>({
     schema: await createSchema(),
@@ -122,7 +128,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     dhcpd,
     async stop() {
       await apollo.stop();
-      if (readDb !== db) await readDb.destroy();
+      for (const other of [readDb, journalDb]) if (other !== db) await other.destroy();
       await db.destroy();
     },
   };
@@ -153,6 +159,11 @@ function observe(metrics: Metrics, log: (line: string) => void): ApolloServerPlu
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
           for (const e of errors ?? []) {
             if (e.extensions?.code === 'INTERNAL_SERVER_ERROR') (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+          // The audit entry of the (last) mutation, readable with auditEntry(id:); all of them when several ran.
+          const ids = contextValue.caller.auditEntryIds;
+          if (ids?.length && body.kind === 'single') {
+            body.singleResult.extensions = { ...body.singleResult.extensions, auditEntryId: String(ids.at(-1)), ...(ids.length > 1 ? { auditEntryIds: ids.map(String) } : {}) };
           }
           end({ operation: operationName ?? 'anonymous', type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' });
         },

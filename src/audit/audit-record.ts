@@ -7,6 +7,8 @@
 export class AuditRecord {
   /** set once a row was written for it, so it is written exactly once */
   recorded = false;
+  /** the id of that row, for `extensions.auditEntryId` */
+  entryId: number | null = null;
 
   constructor(
     readonly actor: string,
@@ -15,7 +17,11 @@ export class AuditRecord {
   ) {}
 }
 
-/** Whoever runs mutations: a request carries the audit record of the mutation field being resolved. */
+/** Whoever runs mutations: a request carries the audit record and the dryRun of the mutation field being resolved. */
 export interface MutationCaller {
   auditRecord?: AuditRecord;
+  /** validate everything, write and commit nothing */
+  dryRun?: boolean;
+  /** the audit entries of the request's mutations so far, for `extensions.auditEntryId` */
+  auditEntryIds?: number[];
 }

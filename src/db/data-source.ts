@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AbstractLogger, DataSource, LogLevel, LogMessage } from 'typeorm';
-import { entities } from '../entities';
-import { migrations } from './migrations';
+import { entities, JournalEntry } from '../entities';
+import { journalMigrations, migrations } from './migrations';
 
 /** Counts every statement TypeORM sends, for `gateway_sql_statements_total`. */
 class StatementCountingLogger extends AbstractLogger {
@@ -36,6 +36,9 @@ export function createDataSource({ url, onStatement = () => {}, readonly = false
       entities,
       migrations,
       logger,
+      // Writers of several processes wait for each other (src/db/writers.ts) rather than fail with
+      // "database is locked": a mutation holds the write lock while dhcpd -t runs, seconds on big files.
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
       // SQLite only enforces foreign keys when asked to, per connection
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
         db.pragma('foreign_keys = ON');
@@ -44,10 +47,13 @@ export function createDataSource({ url, onStatement = () => {}, readonly = false
     });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return new DataSource({ type: 'postgres', url, entities, migrations, logger });
+    return new DataSource({ type: 'postgres', url, entities, migrations: [...migrations, ...journalMigrations], logger });
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://`);
 }
+
+/** How long a SQLite writer waits for another process's write to finish before it gives up. */
+const SQLITE_BUSY_TIMEOUT_MS = 120_000;
 
 export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const ds = createDataSource(options);
@@ -67,4 +73,30 @@ export async function openReadDatabase(db: DataSource, options: DataSourceOption
   const reader = createDataSource({ ...options, readonly: true });
   await reader.initialize();
   return reader;
+}
+
+/**
+ * Where the write-ahead journal of file changes lives (src/config-sync/apply/journal.ts). An entry must be
+ * committed while the change's own transaction is still open: on PostgreSQL that is another connection of
+ * the same database; SQLite has one writer per file, so the journal gets a database file of its own beside
+ * the gateway's (`gateway.db` → `gateway.journal.db`).
+ */
+export async function openJournalDatabase(db: DataSource, options: DataSourceOptions): Promise<DataSource> {
+  if (db.options.type !== 'better-sqlite3') return db;
+  const file = String(db.options.database);
+  const journalFile = file === ':memory:' ? file : path.join(path.dirname(file), `${path.basename(file).replace(/\.db$/, '')}.journal.db`);
+  const journal = new DataSource({
+    type: 'better-sqlite3',
+    database: journalFile,
+    entities: [JournalEntry],
+    migrations: journalMigrations,
+    logger: new StatementCountingLogger(options.onStatement ?? (() => {})),
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    prepareDatabase: (raw: { pragma(s: string): unknown }) => {
+      raw.pragma('journal_mode = WAL');
+    },
+  });
+  await journal.initialize();
+  await journal.runMigrations({ transaction: 'all' });
+  return journal;
 }

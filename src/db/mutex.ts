@@ -1,7 +1,4 @@
-/**
- * One queue for every mutation. Mutations of one server must never interleave edits of its file, and on
- * SQLite one connection cannot hold two transactions; dhcpd -t dominates a mutation's time anyway.
- */
+/** Runs tasks one at a time, in the order they were asked for (SQLite's one connection holds one transaction). */
 export class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
 

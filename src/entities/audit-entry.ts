@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { FileChange } from './file-change';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One mutation as it was asked for and how it ended; written for refused mutations too. */
@@ -25,11 +26,15 @@ export class AuditEntry {
   @Column({ type: 'text' })
   arguments: string;
 
-  @Field({ description: '"ok", or the error code it was refused with (e.g. "BAD_USER_INPUT", "FORBIDDEN")' })
+  @Field({ description: '"ok", "DRY_RUN", "RECOVERED" (an unfinished change undone by the gateway), or the error code it was refused with (e.g. "BAD_USER_INPUT", "FORBIDDEN")' })
   @Column({ type: 'varchar', length: 32 })
   outcome: string;
 
   @Field(() => String, { nullable: true, description: 'Why it was refused; null when it succeeded' })
   @Column({ type: 'text', nullable: true })
   message: string | null;
+
+  @Field(() => [FileChange], { description: 'The file changes it made (or, for a dry run or a refusal after validation, would have made)' })
+  @Column({ type: 'simple-json' })
+  changes: FileChange[];
 }

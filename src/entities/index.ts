@@ -2,8 +2,10 @@ import { ApiToken } from './api-token';
 import { AuditEntry } from './audit-entry';
 import { DhcpServer } from './dhcp-server';
 import { FailoverRelationship } from './failover-relationship';
+import { FileState } from './file-state';
+import { JournalCommit, JournalEntry } from './journal-entry';
 import { Pool } from './pool';
 import { Scope } from './scope';
 
-export { ApiToken, AuditEntry, DhcpServer, FailoverRelationship, Pool, Scope };
-export const entities = [DhcpServer, FailoverRelationship, Scope, Pool, ApiToken, AuditEntry];
+export { ApiToken, AuditEntry, DhcpServer, FailoverRelationship, FileState, JournalCommit, JournalEntry, Pool, Scope };
+export const entities = [DhcpServer, FailoverRelationship, Scope, Pool, ApiToken, AuditEntry, FileState, JournalEntry, JournalCommit];

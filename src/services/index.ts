@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { MutationCaller } from '../audit/audit-record';
-import type { ChangeSetDeps } from '../config-sync/apply/change-set';
 import type { Settings } from '../config';
 import type { Metrics } from '../metrics';
 import { LiveStateService } from './live-state';
-import { MutationRunner } from './mutation-runner';
+import { MutationRunner, type RunnerDeps } from './mutation-runner';
 import { QueryService } from './queries';
 import { RelationshipService } from './relationships';
 import { ScopeService } from './scopes';
@@ -22,8 +21,9 @@ export interface Services {
 export type ServicesFor = (caller: MutationCaller) => Services;
 
 /** `readDb`: the connection queries read through (see openReadDatabase). */
-export function createServices(db: DataSource, readDb: DataSource, files: ChangeSetDeps, settings: Settings, metrics: Metrics): ServicesFor {
-  const runner = new MutationRunner(db, files);
+export function createServices(deps: RunnerDeps, readDb: DataSource, settings: Settings, metrics: Metrics): ServicesFor {
+  const runner = new MutationRunner(deps);
+  const { files } = deps;
   const queries = new QueryService(readDb);
   const liveState = new LiveStateService(settings, metrics);
   return (caller) => {

@@ -1,57 +1,116 @@
+import { createTwoFilesPatch } from 'diff';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MutationCaller } from '../audit/audit-record';
-import { recordFailure, recordSuccess } from '../audit/record';
-import { ChangeSet, type ChangeSetDeps } from '../config-sync/apply/change-set';
-import { writeQueue } from '../db/write-queue';
+import { recordDryRun, recordFailure, recordSuccess } from '../audit/record';
+import { ChangeSet, RestoreFailedError, type ChangeSetDeps, type FileChange, type ServerRef } from '../config-sync/apply/change-set';
+import { Journal, recoverOpenChanges } from '../config-sync/apply/journal';
+import { sha256 } from '../config-sync/apply/model-cache';
+import { FileStates } from '../db/file-states';
+import type { Writers } from '../db/writers';
+import type { FileChange as AuditedChange } from '../entities/file-change';
 
-/** What a mutation's work gets: its transaction and the file side of its change. */
+/** What a mutation's work gets: its transaction, the file side of its change, and the servers' locks. */
 export interface MutationTx {
   tx: EntityManager;
   changes: ChangeSet;
+  /** Takes the locks of these servers now, in id order (call it first when a mutation touches a pair). */
+  lock(...servers: ServerRef[]): Promise<void>;
+}
+
+export interface RunnerDeps {
+  db: DataSource;
+  writers: Writers;
+  journal: Journal;
+  files: ChangeSetDeps;
+  log(line: string): void;
 }
 
 /**
- * All or nothing across the database and the files: one transaction, the ChangeSet's candidate files
- * validated and written before the commit, every file restored when anything after the first write fails.
- * The audit row of the caller's mutation is written in the transaction on success, right after the
- * rollback on failure.
+ * All or nothing across the database and the files of every server: one transaction holding the touched
+ * servers' locks; the ChangeSet's candidates validated, a journal entry committed before the first file is
+ * replaced, the files written, then the commit (which closes the entry). On any failure every written file
+ * is put back. The caller's audit row is written with the change, or right after the rollback; a dry run
+ * stops after validation and records what it would have changed.
  */
 export class MutationRunner {
   constructor(
-    private readonly db: DataSource,
-    private readonly files: ChangeSetDeps,
+    private readonly deps: RunnerDeps,
     private readonly caller: MutationCaller = {},
   ) {}
 
-  /** The same runner, recording the mutations of `caller` (a request) in the audit log. */
+  /** The same runner, running the mutations of `caller` (a request): its audit record, its dryRun. */
   for(caller: MutationCaller): MutationRunner {
-    return new MutationRunner(this.db, this.files, caller);
+    return new MutationRunner(this.deps, caller);
   }
 
-  run<T>(work: (m: MutationTx) => Promise<T>): Promise<T> {
+  async run<T>(work: (m: MutationTx) => Promise<T>): Promise<T> {
+    const { db, writers, journal, files, log } = this.deps;
     const audit = this.caller.auditRecord;
-    return writeQueue(this.db).run(async () => {
-      const qr = this.db.createQueryRunner();
-      await qr.startTransaction();
-      try {
-        const changes = new ChangeSet(this.files);
-        const result = await work({ tx: qr.manager, changes });
-        if (audit) await recordSuccess(qr.manager, audit);
-        const written = await changes.apply();
+    const dryRun = this.caller.dryRun === true;
+    let changes: FileChange[] = [];
+    try {
+      // An unfinished change of a process that died is undone before anything else reads the files.
+      await recoverOpenChanges({ journal, writers, filesOf: files.filesOf, log });
+      const result = await writers.transaction(async (qr) => {
+        const tx = qr.manager;
+        const locked = new Set<number>();
+        const lock = async (...servers: ServerRef[]) => {
+          const fresh = servers.filter((s) => !locked.has(s.id));
+          await writers.lockServers(tx, fresh.map((s) => s.id));
+          for (const s of fresh) locked.add(s.id);
+        };
+        const states = new FileStates(tx);
+        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: async (s, path) => (await states.get(s.id, path))?.sha256 ?? null });
+        const value = await work({ tx, changes: changeSet, lock });
+        if (dryRun) {
+          changes = await changeSet.validate();
+          await qr.rollbackTransaction();
+          return value;
+        }
+        let entry: number | null = null;
+        let written;
+        try {
+          written = await changeSet.apply(async (planned) => {
+            changes = planned;
+            entry = await journal.open(audit?.operation ?? 'change', planned.map(journalFile));
+          });
+        } catch (e) {
+          // Files are back as they were (unless putting them back failed: then the entry stays open for recovery).
+          if (entry !== null && !(e instanceof RestoreFailedError)) await journal.close(entry);
+          throw e instanceof RestoreFailedError ? e.failure : e;
+        }
+        for (const c of written.changes) await states.record(c.server.id, c.path, sha256(c.after), c.after);
+        if (entry !== null) await journal.markCommitted(tx, entry);
+        if (audit) await recordSuccess(tx, audit, changes.map(auditedChange));
         try {
           await qr.commitTransaction();
         } catch (e) {
+          if (audit) audit.recorded = false; // its row went with the rollback
           await written.restore();
+          if (entry !== null) await journal.close(entry);
           throw e;
         }
-        return result;
-      } catch (e) {
-        if (qr.isTransactionActive) await qr.rollbackTransaction();
-        if (audit) await recordFailure(this.db.manager, audit, e).catch(() => undefined);
-        throw e;
-      } finally {
-        await qr.release();
-      }
-    });
+        if (entry !== null) await journal.close(entry).catch((e: unknown) => log(`journal entry ${entry} stays open (recovery will close it): ${(e as Error).message}`));
+        return value;
+      });
+      if (dryRun && audit) await writers.run(() => recordDryRun(db.manager, audit, changes.map(auditedChange)));
+      return result;
+    } catch (e) {
+      if (audit && !audit.recorded) await writers.run(() => recordFailure(db.manager, audit, e, changes.map(auditedChange))).catch(() => undefined);
+      throw e;
+    }
   }
+}
+
+function journalFile(c: FileChange) {
+  return { serverId: c.server.id, server: c.server.name, path: c.path, before: c.before, beforeHash: sha256(c.before ?? ''), afterHash: sha256(c.after) };
+}
+
+/** A file change as the audit log shows it: a unified diff. */
+export function auditedChange(c: FileChange): AuditedChange {
+  return { server: c.server.name, path: c.path, diff: unifiedDiff(c.path, c.before ?? '', c.after) };
+}
+
+export function unifiedDiff(path: string, before: string, after: string): string {
+  return createTwoFilesPatch(path, path, before, after, 'before', 'after', { context: 3 });
 }

@@ -1,5 +1,7 @@
 import type { ConfigModel } from '../config-sync';
-import { readOrFail, unreadableFile, type ChangeSetDeps } from '../config-sync/apply/change-set';
+import { checkCurrentFile, readOrFail, unreadableFile, type ChangeSetDeps } from '../config-sync/apply/change-set';
+import { sha256 } from '../config-sync/apply/model-cache';
+import { FileStates } from '../db/file-states';
 import type { Settings } from '../config';
 import type { AddServerInput } from '../domain';
 import { DhcpServer, Scope } from '../entities';
@@ -9,7 +11,7 @@ import { checkName, ipv4Input } from './input';
 import { resolveConfigPath, sameFile } from './config-path';
 import { importModel } from './import';
 import { serverByName } from './lookup';
-import type { MutationRunner } from './mutation-runner';
+import type { MutationRunner, MutationTx } from './mutation-runner';
 
 /** Registration and import of DHCP servers. Import reads files and never writes one. */
 export class ServerService {
@@ -23,30 +25,35 @@ export class ServerService {
     checkName(input.name, 'name');
     const address = formatIpv4(ipv4Input(input.address, 'address'));
     const configPath = resolveConfigPath(this.settings.configRoot, input.configPath);
-    return this.runner.run(async ({ tx }) => {
+    return this.runner.run(async (m) => {
+      const { tx } = m;
       if (await tx.existsBy(DhcpServer, { name: input.name })) throw new ConflictError(`a server named "${input.name}" already exists`);
       const sameAddress = await tx.findOneBy(DhcpServer, { address });
       if (sameAddress) throw new ConflictError(`server "${sameAddress.name}" already has address ${address}`);
       const samePath = (await tx.find(DhcpServer)).find((s) => sameFile(s.configPath, configPath));
       if (samePath) throw new ConflictError(`server "${samePath.name}" already uses that file (paths are compared after resolving symlinks)`);
       const server = await tx.save(DhcpServer, tx.create(DhcpServer, { name: input.name, address, configPath, unmatchedFailoverPeers: [] }));
-      const model = await this.read(server);
+      const model = await this.take(m, server);
       if (model) await importModel(tx, server, model);
       // Registering a partner completes relationships that its peers' files declared before it existed.
       for (const other of await tx.find(DhcpServer)) {
         if (other.id === server.id || other.unmatchedFailoverPeers.length === 0) continue;
-        const otherModel = await this.read(other);
+        const otherModel = await this.read(other, await readOrFail(this.files.filesOf(other), other));
         if (otherModel?.peers.some((p) => p.peerAddress === address)) await importModel(tx, other, otherModel);
       }
       return server;
     });
   }
 
-  /** Re-reads the server's file: what changed outside the gateway replaces what the database held. */
+  /**
+   * Re-reads the server's file: what changed outside the gateway replaces what the database held, and is
+   * the new last-seen state (its drift is gone) — but only a file that dhcpd -t accepts is taken over.
+   */
   syncServer(name: string): Promise<DhcpServer> {
-    return this.runner.run(async ({ tx }) => {
+    return this.runner.run(async (m) => {
+      const { tx } = m;
       const server = await serverByName(tx, name);
-      const model = await this.read(server);
+      const model = await this.take(m, server, { validate: true });
       if (!model) {
         if (await tx.existsBy(Scope, { serverId: server.id })) {
           throw new ConflictError(`the configuration file of server "${server.name}" is missing; nothing was changed`);
@@ -58,9 +65,22 @@ export class ServerService {
     });
   }
 
-  /** The parsed file, or null when it does not exist yet; a file the parser cannot read is refused. */
-  private async read(server: DhcpServer): Promise<ConfigModel | null> {
-    const content = await readOrFail(this.files.filesOf(server), server);
+  /**
+   * Reads the server's file (holding its lock) as the state the gateway now knows (file_state), and
+   * returns its model, or null when it does not exist yet. With `validate`, the file must pass dhcpd -t.
+   */
+  private async take(m: MutationTx, server: DhcpServer, { validate = false } = {}): Promise<ConfigModel | null> {
+    await m.lock(server);
+    const files = this.files.filesOf(server);
+    const content = await readOrFail(files, server);
+    const model = await this.read(server, content);
+    if (validate && model) await checkCurrentFile(files, server, model.text);
+    await new FileStates(m.tx).record(server.id, server.configPath, sha256(content ?? ''), content?.toString('utf8') ?? null);
+    return model;
+  }
+
+  /** The parsed file, or null when it does not exist; a file the parser cannot read is refused. */
+  private async read(server: DhcpServer, content: Buffer | null): Promise<ConfigModel | null> {
     if (content === null) return null;
     const model = this.files.models.model(server.configPath, content);
     if (model.errors.length > 0) throw unreadableFile(server, model);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createGateway, Gateway } from '../../src/app';
 import { loadSettings, Settings } from '../../src/config';
 import { seedScenario } from '../../src/seed';
+import { sha256 } from '../../src/config-sync';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -75,6 +76,13 @@ export class Site {
     const res = await this.gql(query, variables, token);
     if (!res.errors?.length) throw new Error(`expected a refusal, got ${JSON.stringify(res.data)}`);
     return { code: String(res.errors[0].extensions?.code), message: res.errors[0].message };
+  }
+
+  /** Records a server's file as the gateway's last-seen state, as if it had been registered that way (no drift). */
+  async markSeen(name: string): Promise<void> {
+    const [server] = await this.gateway.db.query(`SELECT id, config_path FROM dhcp_server WHERE name = '${name}'`);
+    const content = readFileSync(server.config_path, 'utf8');
+    await this.gateway.db.query(`UPDATE file_state SET sha256 = '${sha256(content)}', content = ? WHERE server_id = ${server.id}`, [content]);
   }
 
   file(name: string): string {

@@ -25,14 +25,15 @@ describeWithDhcpd('what readers and later mutations see', () => {
     }
   });
 
-  test('a file that no longer parses is not edited: CONFIG_INVALID, and its bytes stay', async () => {
+  test('a file that no longer parses is not edited (drift: CONFLICT) nor taken over by syncServer (CONFIG_INVALID), and its bytes stay', async () => {
     const site = await Site.start();
     try {
       await site.seed('failover-pair');
       appendFileSync(path.join(site.configRoot, 'dhcp-a.conf'), 'subnet 198.18.0.0 netmask 255.255.255.0 {\n');
       const before = await site.snapshot();
       const error = await site.refused(`mutation { createScope(input: { server: "dhcp-a", network: "198.18.1.0/24" }) { id } }`);
-      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.code).toBe('CONFLICT');
+      expect((await site.refused(`mutation { syncServer(name: "dhcp-a") { name } }`)).code).toBe('CONFIG_INVALID');
       expect(await site.snapshot()).toEqual(before);
     } finally {
       await site.stop();

@@ -209,13 +209,15 @@ describeWithDhcpd('mirroring a scope onto the partner', () => {
         }
       }
     `);
+    // The hand edit is drift until synced; once synced, the file's peer is the operator's and stays so.
+    expect((await add('10.7.0.0/24', 'dhcp-a', 'cd')).errors?.[0].message).toContain('syncServer');
+    await site.ok(`mutation { syncServer(name: "dhcp-a") { name } }`);
     const before = await site.snapshot();
     const res = await add('10.7.0.0/24', 'dhcp-a', 'cd');
     expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
     expect(res.errors?.[0].message).toContain('192.0.2.99');
     expect(await site.snapshot()).toEqual(before);
-    // Once synced, creating another relationship of that name is refused as well.
-    await site.ok(`mutation { syncServer(name: "dhcp-a") { name } }`);
+    // Creating another relationship of that name is refused as well.
     await site.ok(`mutation { removeFailoverRelationships(server: "dhcp-a", names: ["cd"], deconfigureAction: DELETE_SECONDARY_SCOPE) }`);
     expect((await site.refused(CREATE_REL, { input: { name: 'cd', primaryServer: 'dhcp-b', secondaryServer: 'dhcp-a' } })).code).toBe('CONFLICT');
   });

@@ -1,4 +1,4 @@
-import { writeFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, symlinkSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Site } from '../helpers/site';
@@ -98,15 +98,26 @@ describeWithDhcpd('refused mutations change nothing', () => {
     expect(await site.snapshot()).toEqual(before);
   });
 
-  test('a candidate that dhcpd -t rejects on the partner is CONFIG_INVALID with dhcpd\'s message, and nothing is written', async () => {
-    // An include that does not exist makes dhcpd -t fail on dhcp-b's candidate only.
+  test('a partner file that dhcpd -t already refuses is reported as such, never as if the change broke it, and nothing is written', async () => {
+    // An operator's include of a file that does not exist: dhcpd -t refuses dhcp-b's file as it is.
     const bFile = path.join(site.configRoot, 'dhcp-b.conf');
+    const original = readFileSync(bFile);
     writeFileSync(bFile, site.file('dhcp-b') + 'include "/nonexistent/gw-missing.conf";\n');
-    const before = await site.snapshot();
-    const res = await site.gql(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 203.0.113.0/25']] });
-    expect(res.errors?.[0].extensions?.code).toBe('CONFIG_INVALID');
-    expect(res.errors?.[0].message).toContain('gw-missing.conf');
-    expect(res.errors?.[0].message).not.toContain(os.tmpdir() + '/');
-    expect(await site.snapshot()).toEqual(before);
+    try {
+      const before = await site.snapshot();
+      // The hand edit is drift: a change touching dhcp-b is refused until it is synced...
+      const drifted = await site.gql(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 203.0.113.0/25']] });
+      expect(drifted.errors?.[0].extensions?.code).toBe('CONFLICT');
+      expect(drifted.errors?.[0].message).toContain('syncServer');
+      // ...and syncServer does not take over a file dhcpd -t refuses, saying that it is the current file.
+      const res = await site.gql(`mutation { syncServer(name: "dhcp-b") { name } }`);
+      expect(res.errors?.[0].extensions?.code).toBe('CONFIG_INVALID');
+      expect(res.errors?.[0].message).toContain('refuses the current configuration of server "dhcp-b"');
+      expect(res.errors?.[0].message).toContain('gw-missing.conf');
+      expect(res.errors?.[0].message).not.toContain(os.tmpdir() + '/');
+      expect(await site.snapshot()).toEqual(before);
+    } finally {
+      writeFileSync(bFile, original);
+    }
   });
 });

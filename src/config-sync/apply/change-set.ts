@@ -3,7 +3,7 @@ import type { Metrics } from '../../metrics';
 import { TransportError, type ServerFiles } from '../../transport/server-files';
 import { parseConfig, type ConfigModel } from '../dhcpd/model';
 import { ConfigEditor } from '../edit/config-editor';
-import type { ModelCache } from './model-cache';
+import { sha256, type ModelCache } from './model-cache';
 
 /** What the change set needs to know of a server. */
 export interface ServerRef {
@@ -18,6 +18,14 @@ export interface ChangeSetDeps {
   metrics: Metrics;
 }
 
+/** What the change set needs of the mutation it belongs to. */
+export interface MutationGuard {
+  /** Takes the server's lock for the rest of the mutation (src/db/writers.ts); called before its files are read. */
+  lock(server: ServerRef): Promise<void>;
+  /** The hash the file had when the gateway last read or wrote it (src/db/file-states.ts); null: no record. */
+  lastSeen(server: ServerRef, path: string): Promise<string | null>;
+}
+
 interface ServerEdit {
   server: ServerRef;
   files: ServerFiles;
@@ -27,10 +35,31 @@ interface ServerEdit {
   editor: ConfigEditor;
 }
 
+/** One file a change replaces: its text before (null: it did not exist) and after. */
+export interface FileChange {
+  server: ServerRef;
+  path: string;
+  before: string | null;
+  after: string;
+}
+
 export interface Written {
+  changes: FileChange[];
   /** puts every written file back (used when the database commit fails after the files were replaced) */
   restore(): Promise<void>;
 }
+
+/** Putting files back failed after the change itself failed: both are named; the journal entry stays open. */
+export class RestoreFailedError extends Error {
+  constructor(
+    readonly failure: GatewayError,
+    readonly restoreFailure: unknown,
+  ) {
+    super(failure.message);
+  }
+}
+
+type Candidate = ServerEdit & { text: string };
 
 /**
  * The file side of one mutation, the one place a server's file is replaced: an editor per affected
@@ -42,7 +71,10 @@ export class ChangeSet {
   private readonly edits = new Map<number, ServerEdit>();
   private readonly first = new Set<number>();
 
-  constructor(private readonly deps: ChangeSetDeps) {}
+  constructor(
+    private readonly deps: ChangeSetDeps,
+    private readonly guard: MutationGuard,
+  ) {}
 
   /**
    * The server's file as this change leaves it so far. Edits that build on each other compose here: when
@@ -81,20 +113,33 @@ export class ChangeSet {
   }
 
   /** Candidate text per server whose file changes, those to write first first. */
-  private candidates(): (ServerEdit & { text: string })[] {
+  private candidates(): Candidate[] {
     return [...this.edits.values()]
       .map((e) => ({ ...e, text: e.editor.apply() }))
       .filter((c) => c.text !== (c.original?.toString('utf8') ?? ''))
       .sort((a, b) => Number(this.first.has(b.server.id)) - Number(this.first.has(a.server.id)));
   }
 
-  async apply(): Promise<Written> {
-    const { metrics } = this.deps;
+  /** Every candidate validated by its server's dhcpd -t (in parallel), nothing written: what a dry run stops at. */
+  async validate(): Promise<FileChange[]> {
     const candidates = this.candidates();
-    // Both candidates are checked in parallel; wait for every dhcpd run (and its temp file) before reporting.
-    const checks = await Promise.allSettled(candidates.map((c) => this.validate(c)));
+    // Wait for every dhcpd run (and its temp file) before reporting the first failure.
+    const checks = await Promise.allSettled(candidates.map((c) => this.check(c)));
     const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    return candidates.map((c) => ({ server: c.server, path: c.server.configPath, before: c.original?.toString('utf8') ?? null, after: c.text }));
+  }
+
+  /**
+   * Validates, then `beforeWrite` (the journal entry) and writes every file with a compare-and-swap
+   * against the bytes read, reloading each server; on any failure every written file is put back.
+   */
+  async apply(beforeWrite: (changes: FileChange[]) => Promise<void>): Promise<Written> {
+    const { metrics } = this.deps;
+    const changes = await this.validate();
+    const candidates = this.candidates();
+    if (candidates.length === 0) return { changes, restore: async () => {} };
+    await beforeWrite(changes);
     const written: ServerEdit[] = [];
     const restore = async () => {
       metrics.rollbacks.inc();
@@ -106,10 +151,10 @@ export class ChangeSet {
           // Best effort: the server should run the configuration it had.
           await w.files.reload().catch(() => undefined);
         } catch (e) {
-          failure ??= e;
+          failure ??= applyFailed(w.server, e);
         }
       }
-      if (failure) throw applyFailed(written[0].server, failure);
+      if (failure) throw failure;
     };
     for (const c of candidates) {
       try {
@@ -122,8 +167,12 @@ export class ChangeSet {
         written.push(c);
         await c.files.reload();
       } catch (e) {
-        await restore();
-        throw e instanceof GatewayError ? e : applyFailed(c.server, e);
+        const failure = e instanceof GatewayError ? e : applyFailed(c.server, e);
+        // A restore that fails too is named with the first failure; the journal entry stays open for recovery.
+        await restore().catch((r: unknown) => {
+          throw new RestoreFailedError(failure, r);
+        });
+        throw failure;
       }
     }
     const now = Date.now() / 1000;
@@ -131,10 +180,10 @@ export class ChangeSet {
       metrics.applies.inc({ server: w.server.name });
       metrics.lastApply.set({ server: w.server.name }, now);
     }
-    return { restore };
+    return { changes, restore };
   }
 
-  private async validate(c: ServerEdit & { text: string }): Promise<void> {
+  private async check(c: Candidate): Promise<void> {
     const end = this.deps.metrics.validations.startTimer();
     let result;
     try {
@@ -148,14 +197,23 @@ export class ChangeSet {
       return;
     }
     end({ outcome: result.ok ? 'valid' : 'invalid' });
-    if (!result.ok) throw new ConfigInvalidError(c.server.name, result.messages.length ? result.messages : [result.output.trim()]);
+    if (result.ok) return;
+    // Blame the change only when the file as it is passes: else say that dhcpd refuses the current file.
+    if (c.original !== null) await checkCurrentFile(c.files, c.server, c.original.toString('utf8'));
+    throw new ConfigInvalidError(c.server.name, result.messages.length ? result.messages : [result.output.trim()]);
   }
 
   private async entry(server: ServerRef): Promise<ServerEdit> {
     let e = this.edits.get(server.id);
     if (!e) {
+      await this.guard.lock(server);
       const files = this.deps.filesOf(server);
       const original = await readOrFail(files, server);
+      const seen = await this.guard.lastSeen(server, server.configPath);
+      // An operator's edit is never overwritten or half-merged: it is taken over by syncServer first.
+      if (seen !== null && seen !== sha256(original ?? '')) {
+        throw new ConflictError(`the configuration of server "${server.name}" was changed outside the gateway since it was last read (see its drift); run syncServer to take the change over, then try again`, { server: server.name });
+      }
       const model = original === null ? parseConfig('') : this.deps.models.model(server.configPath, original);
       // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
       if (model.errors.length > 0) throw unreadableFile(server, model);
@@ -163,6 +221,23 @@ export class ChangeSet {
       this.edits.set(server.id, e);
     }
     return e;
+  }
+}
+
+/**
+ * dhcpd -t on a server's current file, as it is: a file it already refuses is reported as such, never as
+ * if a change had broken it.
+ */
+export async function checkCurrentFile(files: ServerFiles, server: ServerRef, text: string): Promise<void> {
+  let result;
+  try {
+    result = await files.validate(server.configPath, text);
+  } catch (e) {
+    throw applyFailed(server, e);
+  }
+  if (result && !result.ok) {
+    const messages = result.messages.length ? result.messages : [result.output.trim()];
+    throw new GatewayError('CONFIG_INVALID', `dhcpd -t refuses the current configuration of server "${server.name}" as it is (nothing was changed): ${messages.join('; ')}`, { server: server.name, dhcpdMessages: messages, currentFile: true });
   }
 }
 

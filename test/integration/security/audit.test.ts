@@ -37,7 +37,7 @@ describeWithDhcpd('the audit log', () => {
     expect(res.json.errors).toBeUndefined();
     const entry = res.json.data.auditLog.edges[0].node;
     expect(entry).toMatchObject({ actor: 'alice', operation: 'createFailoverRelationship', outcome: 'ok', message: null });
-    expect(JSON.parse(entry.arguments)).toEqual({ input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b', percentage: 60 } });
+    expect(JSON.parse(entry.arguments)).toEqual({ input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b', percentage: 60 }, dryRun: false });
     expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(started - 1000);
     expect(Date.parse(entry.at)).toBeLessThanOrEqual(Date.now() + 1000);
   });
@@ -56,6 +56,8 @@ describeWithDhcpd('the audit log', () => {
     const bFile = path.join(site.configRoot, 'dhcp-b.conf');
     const original = site.file('dhcp-b');
     writeFileSync(bFile, original + 'include "/nonexistent/gw-audit.conf";\n');
+    // As if the server had been registered with that file: no drift, but dhcpd -t refuses it.
+    await site.markSeen('dhcp-b');
     try {
       const before = await site.snapshot();
       const res = await postGraphQL(site, { query: ADD_SCOPES, variables: { name: 'ab', ids: [ids['dhcp-a 198.51.100.0/24']] } }, alice);
@@ -64,6 +66,7 @@ describeWithDhcpd('the audit log', () => {
       expect((await auditRows(site)).at(-1)).toMatchObject({ actor: 'alice', operation: 'addScopesToFailoverRelationship', outcome: 'CONFIG_INVALID' });
     } finally {
       writeFileSync(bFile, original);
+      await site.markSeen('dhcp-b');
     }
   });
 

@@ -261,7 +261,8 @@ describe('no API field can name a command to run', () => {
     for (const root of [query, mutation]) {
       for (const field of Object.values(root.getFields())) {
         for (const arg of field.args) {
-          if (suspicious.test(arg.name)) found.push(`${root.name}.${field.name}(${arg.name})`);
+          // dryRun runs nothing: it stops a mutation before anything is written.
+          if (arg.name !== 'dryRun' && suspicious.test(arg.name)) found.push(`${root.name}.${field.name}(${arg.name})`);
           const type = getNamedType(arg.type);
           if (isInputObjectType(type)) for (const f of Object.keys(type.getFields())) if (suspicious.test(f)) found.push(`${type.name}.${f}`);
         }

@@ -221,7 +221,7 @@ function outsideState(site: Site): Record<string, string> {
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir)) {
       const p = path.join(dir, entry);
-      if (p === site.configRoot || /gateway\.db(-wal|-shm|-journal)?$/.test(entry)) continue;
+      if (p === site.configRoot || /gateway(\.journal)?\.db(-wal|-shm|-journal)?$/.test(entry)) continue;
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p);
       else out[path.relative(site.dir, p)] = `${st.mtimeMs} ${readFileSync(p).toString('base64')}`;

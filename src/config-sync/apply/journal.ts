@@ -1,0 +1,96 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditEntry, DhcpServer, JournalCommit, JournalEntry } from '../../entities';
+import type { JournalFile } from '../../entities/journal-entry';
+import type { Writers } from '../../db/writers';
+import type { ServerFiles } from '../../transport/server-files';
+import { sha256 } from './model-cache';
+import type { ServerRef } from './change-set';
+
+/**
+ * The write-ahead journal of file changes. Before the first file of a change is replaced, an entry with
+ * every file's previous bytes and its hashes before and after is committed; the change's own transaction
+ * writes a commit marker for it, and the entry is closed once that transaction committed. An entry still
+ * open later belongs to a change that never committed (its process died, or putting files back failed):
+ * resolving it puts back every file that still holds the change's bytes, so files and database agree again.
+ */
+export class Journal {
+  constructor(
+    /** where entries live: the gateway's database on PostgreSQL, a file of its own beside it on SQLite */
+    private readonly store: DataSource,
+  ) {}
+
+  /** Commits the entry (outside the change's transaction) and returns its id. */
+  async open(operation: string, files: JournalFile[]): Promise<number> {
+    const entry = await this.store.getRepository(JournalEntry).save({ createdAt: new Date(), operation: operation.slice(0, 63), files, state: 'open' });
+    return entry.id;
+  }
+
+  /** Marks the change committed, inside its own transaction. */
+  markCommitted(tx: EntityManager, id: number): Promise<unknown> {
+    return tx.insert(JournalCommit, { journalId: id });
+  }
+
+  async close(id: number): Promise<void> {
+    await this.store.getRepository(JournalEntry).update(id, { state: 'closed' });
+  }
+
+  openEntries(): Promise<JournalEntry[]> {
+    return this.store.getRepository(JournalEntry).find({ where: { state: 'open' }, order: { id: 'ASC' } });
+  }
+}
+
+export interface RecoveryDeps {
+  journal: Journal;
+  writers: Writers;
+  filesOf(server: ServerRef): ServerFiles;
+  log(line: string): void;
+}
+
+/**
+ * Resolves every open journal entry; run at start-up before serving, and before each mutation. Each entry
+ * is resolved holding the locks of its servers, so an entry whose change is still under way elsewhere is
+ * waited for, and then found committed. A file that no longer holds the change's bytes is left alone (it
+ * shows as drift). Returns the entries put back; one whose files could not all be put back stays open and
+ * is tried again next time.
+ */
+export async function recoverOpenChanges(deps: RecoveryDeps): Promise<number> {
+  let recovered = 0;
+  for (const entry of await deps.journal.openEntries()) {
+    const outcome = await deps.writers.transaction(async (qr) => {
+      const tx = qr.manager;
+      await deps.writers.lockServers(tx, entry.files.map((f) => f.serverId));
+      if (await tx.existsBy(JournalCommit, { journalId: entry.id })) return 'committed';
+      const restored: string[] = [];
+      const leftAlone: string[] = [];
+      for (const file of entry.files) {
+        const server = (await tx.findOneBy(DhcpServer, { id: file.serverId })) ?? { id: file.serverId, name: file.server, configPath: file.path };
+        const files = deps.filesOf(server);
+        const now = await files.read(file.path);
+        if (now !== null && sha256(now) === file.afterHash) {
+          await files.replace(file.path, file.before === null ? null : Buffer.from(file.before, 'utf8'));
+          await files.reload().catch((e: unknown) => deps.log(`recovery: reload of server "${file.server}" failed: ${(e as Error).message}`));
+          restored.push(`${file.server}:${file.path}`);
+        } else if ((now === null ? null : sha256(now)) !== (file.before === null ? null : file.beforeHash)) {
+          leftAlone.push(`${file.server}:${file.path}`);
+        }
+      }
+      await tx.insert(AuditEntry, {
+        at: new Date(),
+        actor: 'gateway',
+        operation: entry.operation,
+        arguments: JSON.stringify({ journalEntry: entry.id }),
+        outcome: 'RECOVERED',
+        message: `an unfinished change (journal entry ${entry.id}) was undone: ${restored.length ? `put back ${restored.join(', ')}` : 'no file held its bytes'}${leftAlone.length ? `; left alone (changed since): ${leftAlone.join(', ')}` : ''}`,
+        changes: [],
+      });
+      return 'recovered';
+    }).catch((e: unknown) => {
+      deps.log(`recovery of journal entry ${entry.id} failed, it stays open and is tried again: ${(e as Error).message}`);
+      return 'failed' as const;
+    });
+    if (outcome === 'failed') continue;
+    await deps.journal.close(entry.id);
+    if (outcome === 'recovered') recovered++;
+  }
+  return recovered;
+}

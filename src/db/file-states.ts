@@ -1,0 +1,21 @@
+import type { EntityManager } from 'typeorm';
+import { FileState } from '../entities';
+
+/** The last-seen hash and text of servers' files (drift), read and written in a mutation's transaction. */
+export class FileStates {
+  constructor(private readonly tx: EntityManager) {}
+
+  /** The file as last seen, or null when the gateway has no record of it yet. */
+  get(serverId: number, path: string): Promise<FileState | null> {
+    return this.tx.findOneBy(FileState, { serverId, path });
+  }
+
+  forServer(serverId: number): Promise<FileState[]> {
+    return this.tx.findBy(FileState, { serverId });
+  }
+
+  /** The file as the gateway just read or wrote it. */
+  async record(serverId: number, path: string, sha256: string, content: string | null): Promise<void> {
+    await this.tx.upsert(FileState, { serverId, path, sha256, content, seenAt: new Date() }, ['serverId', 'path']);
+  }
+}
