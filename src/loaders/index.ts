@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { SELECT, inKeys, isPostgres, keysParam, toPool, toRelationship, toScope, toServer } from '../db/rows';
-import type { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
+import { FileState, type DhcpServer, type FailoverRelationship, type Pool, type Scope } from '../entities';
 import { Pacer } from './pacer';
 
 type Row = Record<string, unknown>;
@@ -61,6 +61,9 @@ export function createLoaders(db: DataSource) {
   }, options);
 
   return {
+    fileStatesByServer: grouped<FileState>('SELECT server_id, path, sha256, content, seen_at FROM file_state', 'server_id', 'path', (r) =>
+      Object.assign(new FileState(), { serverId: Number(r.server_id), path: r.path as string, sha256: r.sha256 as string, content: (r.content as string | null) ?? null, seenAt: new Date(r.seen_at as string) }),
+    ),
     server: byId<DhcpServer>(SELECT.server, toServer),
     relationship: byId<FailoverRelationship>(SELECT.relationship, toRelationship),
     scope: byId<Scope>(SELECT.scope, toScope),

@@ -1,4 +1,5 @@
-import { Args, ArgsType, Authorized, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { parseId } from '../services/lookup';
 import type { Context } from '../context';
 import { AuditEntry } from '../entities/audit-entry';
 import { PAGE_SIZE } from '../pagination';
@@ -36,6 +37,13 @@ export class AuditLogArgs {
 
 @Resolver()
 export class AuditLogResolver {
+  @Authorized('admin')
+  @Query(() => AuditEntry, { nullable: true, description: 'One audit entry, e.g. the one a mutation named in `extensions.auditEntryId` (admin only)' })
+  auditEntry(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AuditEntry | null> {
+    const n = parseId(id);
+    return n === null ? Promise.resolve(null) : ctx.audit.entry(n);
+  }
+
   @Authorized('admin')
   @Query(() => AuditEntryConnection, { description: 'Every mutation asked for, who asked and how it ended, newest first (admin only)' })
   async auditLog(@Args() args: AuditLogArgs, @Ctx() ctx: Context): Promise<AuditEntryConnection> {

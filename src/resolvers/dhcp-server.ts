@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import { ConfigDrift } from '../entities/file-diff';
 import { AddServerInput } from './types/inputs';
 
 @Resolver(() => DhcpServer)
@@ -32,6 +33,14 @@ export class DhcpServerResolver {
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })
   scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<Scope[]> {
     return ctx.loaders.pace(ctx.loaders.scopesByServer.load(server.id));
+  }
+
+  @FieldResolver(() => ConfigDrift, {
+    nullable: true,
+    description: 'Null while every file of the server is as the gateway last read or wrote it; else what changed (run syncServer to take it over)',
+  })
+  async drift(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<ConfigDrift | null> {
+    return ctx.services.drift.drift(server, await ctx.loaders.fileStatesByServer.load(server.id));
   }
 
   @FieldResolver(() => [FailoverRelationship], { description: 'Relationships this server is the primary or secondary of' })

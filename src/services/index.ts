@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { MutationCaller } from '../audit/audit-record';
 import type { Settings } from '../config';
 import type { Metrics } from '../metrics';
+import { DriftService } from './drift';
 import { LiveStateService } from './live-state';
 import { MutationRunner, type RunnerDeps } from './mutation-runner';
 import { QueryService } from './queries';
@@ -15,6 +16,7 @@ export interface Services {
   scopes: ScopeService;
   queries: QueryService;
   liveState: LiveStateService;
+  drift: DriftService;
 }
 
 /** The services of one caller: mutations they run are recorded as that caller's in the audit log. */
@@ -26,6 +28,7 @@ export function createServices(deps: RunnerDeps, readDb: DataSource, settings: S
   const { files } = deps;
   const queries = new QueryService(readDb);
   const liveState = new LiveStateService(settings, metrics);
+  const drift = new DriftService(files);
   return (caller) => {
     const bound = runner.for(caller);
     return {
@@ -34,6 +37,7 @@ export function createServices(deps: RunnerDeps, readDb: DataSource, settings: S
       scopes: new ScopeService(bound, settings),
       queries,
       liveState,
+      drift,
     };
   };
 }

@@ -1,0 +1,24 @@
+import { readOrFail, type ChangeSetDeps } from '../config-sync/apply/change-set';
+import { sha256 } from '../config-sync/apply/model-cache';
+import type { DhcpServer, FileState } from '../entities';
+import type { ConfigDrift } from '../entities/file-diff';
+import { unifiedDiff } from './mutation-runner';
+
+/**
+ * Whether a server's files are as the gateway last read or wrote them: each file is read now (over the
+ * server's transport) and hashed; one that differs comes with a unified diff, last seen → now.
+ */
+export class DriftService {
+  constructor(private readonly files: ChangeSetDeps) {}
+
+  async drift(server: DhcpServer, seen: FileState[]): Promise<ConfigDrift | null> {
+    const files = this.files.filesOf(server);
+    const diffs = [];
+    for (const state of seen) {
+      const now = await readOrFail(files, server);
+      if (sha256(now ?? '') === state.sha256) continue;
+      diffs.push({ path: state.path, diff: unifiedDiff(state.path, state.content ?? '', now?.toString('utf8') ?? '') });
+    }
+    return diffs.length === 0 ? null : { detectedAt: new Date(), files: diffs };
+  }
+}
