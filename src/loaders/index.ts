@@ -62,7 +62,7 @@ export function createLoaders(db: DataSource) {
     return scopeIds.map((id) => found.get(id) ?? null);
   }, options);
 
-  return {
+  const loaders = {
     server: byId<DhcpServer>(SELECT.server, toServer),
     relationship: byId<FailoverRelationship>(SELECT.relationship, toRelationship),
     scope: byId<Scope>(SELECT.scope, toScope),
@@ -72,7 +72,14 @@ export function createLoaders(db: DataSource) {
     scopesByRelationship: grouped<Scope>(SELECT.scope, 'failover_relationship_id', 'id', toScope),
     poolsByScope: grouped<Pool>(SELECT.pool, 'scope_id', 'position', toPool),
     partnerScope,
+  };
+  return {
+    ...loaders,
     pace: pacer.pace,
+    /** Forgets every row read so far: called once a mutation has written (the dataloader README's advice). */
+    clearAll(): void {
+      for (const loader of Object.values(loaders)) loader.clearAll();
+    },
   };
 }
 
