@@ -2,12 +2,9 @@ import type { DataSource } from 'typeorm';
 import { AuditEntry } from '../entities/audit-entry';
 import { BadUserInputError } from '../errors';
 import { writeQueue } from '../services/mutation-runner';
+import { pageSize } from '../services/queries';
 import { recordFailure, recordSuccess } from './record';
 import type { AuditScope } from './scope';
-
-/** Page size of auditLog: default and bound (the same as the scopes query). */
-export const AUDIT_DEFAULT_PAGE = 100;
-export const AUDIT_MAX_PAGE = 500;
 
 export interface AuditPage {
   entries: AuditEntry[];
@@ -31,7 +28,7 @@ export class AuditLog {
 
   /** Newest first; the cursor is the last id seen. */
   async page(first: number | null | undefined, after: string | null | undefined): Promise<AuditPage> {
-    const size = first ?? AUDIT_DEFAULT_PAGE;
+    const size = pageSize(first);
     const qb = this.db.getRepository(AuditEntry).createQueryBuilder('a');
     const totalCount = await qb.getCount();
     if (after != null) qb.where('a.id < :after', { after: decodeAuditCursor(after) });

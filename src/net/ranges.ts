@@ -1,4 +1,4 @@
-import { BadUserInputError, ConflictError } from '../errors';
+import { BadUserInputError } from '../errors';
 import { Cidr, formatIPv4, parseIPv4 } from './ipv4';
 
 export interface IpRange {
@@ -14,12 +14,13 @@ interface NumericRange {
 
 /**
  * Checks the ranges of new pools against their subnet and against each other and the ranges already
- * in the subnet: inside the subnet, not reversed, not overlapping. Returns them in canonical text form.
+ * in the subnet: inside the subnet, not reversed, not overlapping. Every refusal is BAD_USER_INPUT naming
+ * the offending range's field, `<prefix>ranges[i]`. Returns them in canonical text form.
  */
-export function checkRanges(subnet: Cidr, ranges: IpRange[], existing: IpRange[] = []): IpRange[] {
-  if (ranges.length === 0) throw new BadUserInputError('a pool needs at least one range', 'ranges');
+export function checkRanges(subnet: Cidr, ranges: IpRange[], existing: IpRange[] = [], prefix = ''): IpRange[] {
+  if (ranges.length === 0) throw new BadUserInputError('a pool needs at least one range', `${prefix}ranges`);
   const checked = ranges.map((r, i) => {
-    const field = `ranges[${i}]`;
+    const field = `${prefix}ranges[${i}]`;
     const start = parseIPv4(r.start, `${field}.start`);
     const end = parseIPv4(r.end, `${field}.end`);
     if (end < start) throw new BadUserInputError(`${field}: ${r.start} - ${r.end} is reversed`, field);
@@ -29,16 +30,13 @@ export function checkRanges(subnet: Cidr, ranges: IpRange[], existing: IpRange[]
     if (subnet.prefix < 31 && (start === subnet.first || end === subnet.last)) {
       throw new BadUserInputError(`${field}: ${r.start} - ${r.end} includes the network or broadcast address of ${subnet.text}`, field);
     }
-    return { start, end, label: `${formatIPv4(start)} - ${formatIPv4(end)}` };
+    return { start, end, label: `${formatIPv4(start)} - ${formatIPv4(end)}`, field };
   });
-  const all: NumericRange[] = [
-    ...existing.map((r) => ({ start: parseIPv4(r.start, 'range'), end: parseIPv4(r.end, 'range'), label: `${r.start} - ${r.end}` })),
-    ...checked,
-  ].sort((a, b) => a.start - b.start);
-  for (let i = 1; i < all.length; i++) {
-    if (all[i].start <= all[i - 1].end) {
-      throw new ConflictError(`range ${all[i].label} overlaps ${all[i - 1].label}`);
-    }
+  const taken: NumericRange[] = existing.map((r) => ({ start: parseIPv4(r.start, 'range'), end: parseIPv4(r.end, 'range'), label: `${r.start} - ${r.end}` }));
+  for (const r of checked) {
+    const other = taken.find((o) => r.start <= o.end && o.start <= r.end);
+    if (other) throw new BadUserInputError(`${r.field}: range ${r.label} overlaps ${other.label}`, r.field);
+    taken.push(r);
   }
   return checked.map((r) => ({ start: formatIPv4(r.start), end: formatIPv4(r.end) }));
 }

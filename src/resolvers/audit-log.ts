@@ -1,8 +1,8 @@
-import { Max, Min } from 'class-validator';
 import { Args, ArgsType, Authorized, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { AUDIT_MAX_PAGE, encodeAuditCursor } from '../audit/audit-log';
+import { encodeAuditCursor } from '../audit/audit-log';
 import type { Context } from '../context';
 import { AuditEntry } from '../entities/audit-entry';
+import { DEFAULT_PAGE, MAX_PAGE } from '../services/queries';
 import { PageInfo } from './types/graph-types';
 
 @ObjectType({ description: 'An audit entry with its cursor' })
@@ -28,9 +28,7 @@ export class AuditEntryConnection {
 
 @ArgsType()
 export class AuditLogArgs {
-  @Min(0)
-  @Max(AUDIT_MAX_PAGE)
-  @Field(() => Int, { nullable: true, description: `Page size, 0..${AUDIT_MAX_PAGE} (default 100)` })
+  @Field(() => Int, { nullable: true, description: `Page size, 0..${MAX_PAGE} (default ${DEFAULT_PAGE})` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Cursor after which the page starts (older entries)' })

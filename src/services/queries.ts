@@ -9,8 +9,16 @@ export interface ScopePage {
   hasNextPage: boolean;
 }
 
-/** Page size bound, enforced on the query's arguments. */
+/** Page size bound of the paginated queries (scopes, auditLog). */
 export const MAX_PAGE = 500;
+export const DEFAULT_PAGE = 100;
+
+/** The page size a query asked for: one plain refusal naming `first` when it is out of bounds. */
+export function pageSize(first: number | null | undefined): number {
+  if (first == null) return DEFAULT_PAGE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw new BadUserInputError(`first must be between 0 and ${MAX_PAGE}`, 'first');
+  return first;
+}
 
 /** The read side behind the top-level query fields. */
 export class QueryService {
@@ -43,7 +51,7 @@ export class QueryService {
 
   /** Relay-style page of scopes ordered by id; the cursor is the last id seen. */
   async scopes(filter: { server?: string | null; failoverRelationship?: string | null; first?: number | null; after?: string | null }): Promise<ScopePage> {
-    const first = filter.first ?? 100;
+    const first = pageSize(filter.first);
     const qb = this.db.getRepository(Scope).createQueryBuilder('s');
     if (filter.server != null) qb.innerJoin(DhcpServer, 'srv', 'srv.id = s.server_id AND srv.name = :server', { server: filter.server });
     if (filter.failoverRelationship != null) {

@@ -90,8 +90,8 @@ export class ScopeService {
 /** Ranges of new pools: inside the subnet, not reversed, and no overlap between any two of them. */
 function checkPools(cidr: Cidr, pools: { ranges: IpRange[] }[]): IpRange[][] {
   const seen: IpRange[] = [];
-  return pools.map((p) => {
-    const ranges = checkRanges(cidr, p?.ranges ?? [], seen);
+  return pools.map((p, i) => {
+    const ranges = checkRanges(cidr, p?.ranges ?? [], seen, `pools[${i}].`);
     seen.push(...ranges);
     return ranges;
   });

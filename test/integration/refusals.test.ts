@@ -36,7 +36,8 @@ describeWithDhcpd('refused mutations change nothing', () => {
   });
   afterAll(() => site.stop());
 
-  const cases: [string, string, () => Record<string, unknown>, string][] = [
+  // label, mutation, variables, code, and for a refusal of one input value the field it names
+  const cases: [string, string, () => Record<string, unknown>, string, string?][] = [
     ['a server name with a quote', ADD_SERVER, () => ({ input: { name: 'x"y', address: '192.0.2.30', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
     ['a server name with whitespace', ADD_SERVER, () => ({ input: { name: 'x y', address: '192.0.2.30', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
     ['a malformed address', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.300', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
@@ -70,17 +71,19 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['a failover scope without pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', failoverRelationship: 'ab' } }), 'BAD_USER_INPUT'],
     ['a range outside its subnet', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.1.10' }] }] } }), 'BAD_USER_INPUT'],
     ['a reversed range', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.50', end: '198.18.0.10' }] }] } }), 'BAD_USER_INPUT'],
-    ['overlapping pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.0.50' }] }, { ranges: [{ start: '198.18.0.50', end: '198.18.0.60' }] }] } }), 'CONFLICT'],
+    ['overlapping pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.0.50' }] }, { ranges: [{ start: '198.18.0.50', end: '198.18.0.60' }] }] } }), 'BAD_USER_INPUT', 'pools[1].ranges[0]'],
     ['a scope name with a semicolon', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', name: 'a;b' } }), 'BAD_USER_INPUT'],
-    ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.150', end: '198.51.100.210' }] } }), 'CONFLICT'],
+    ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.20', end: '198.51.100.30' }, { start: '198.51.100.150', end: '198.51.100.210' }] } }), 'BAD_USER_INPUT', 'ranges[1]'],
     ['a pool for an unknown scope', ADD_POOL, () => ({ input: { scopeId: 'abc', ranges: [{ start: '198.51.100.1', end: '198.51.100.2' }] } }), 'NOT_FOUND'],
     ['syncing an unknown server', SYNC, () => ({ name: 'nope' }), 'NOT_FOUND'],
   ];
 
-  test.each(cases)('%s is refused and leaves everything as it was', async (_label, mutation, variables, code) => {
+  // `...field`: a fifth parameter would make jest wait for a `done` callback in the four-element rows
+  test.each(cases)('%s is refused and leaves everything as it was', async (_label, mutation, variables, code, ...[field]) => {
     const before = await site.snapshot();
     const error = await site.refused(mutation, variables());
     expect(error.code).toBe(code);
+    if (field !== undefined) expect(error.field).toBe(field);
     expect(await site.snapshot()).toEqual(before);
   });
 

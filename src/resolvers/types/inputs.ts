@@ -1,6 +1,5 @@
-import { Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { MAX_PAGE } from '../../services/queries';
+import { DEFAULT_PAGE, MAX_PAGE } from '../../services/queries';
 
 @InputType({ description: 'An inclusive range of IPv4 addresses' })
 export class IpRangeInput {
@@ -124,9 +123,7 @@ export class ScopesArgs {
   @Field(() => String, { nullable: true, description: 'Only scopes in this failover relationship' })
   failoverRelationship?: string | null;
 
-  @Min(0)
-  @Max(MAX_PAGE)
-  @Field(() => Int, { nullable: true, description: `Page size, 0..${MAX_PAGE} (default 100)` })
+  @Field(() => Int, { nullable: true, description: `Page size, 0..${MAX_PAGE} (default ${DEFAULT_PAGE})` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Cursor after which the page starts' })
