@@ -27,6 +27,12 @@ export class ScopeResolver {
     return ctx.services.scopes.createScope(input, ctx.auditScope);
   }
 
+  @Authorized('admin')
+  @Mutation(() => ID, { description: "Removes a scope that is in no failover relationship, and its subnet declaration from the server's file. Returns the id" })
+  deleteScope(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.scopes.deleteScope(id, ctx.auditScope);
+  }
+
   @FieldResolver(() => DhcpServer, { description: 'The server the subnet is declared on' })
   async server(@Root() scope: Scope, @Ctx() ctx: Context): Promise<DhcpServer> {
     return (await ctx.loaders.server.load(scope.serverId))!;

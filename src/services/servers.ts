@@ -1,7 +1,7 @@
 import type { AuditScope } from '../audit/scope';
 import type { ConfigFileCache, ConfigModel } from '../config-sync';
 import type { Settings } from '../config';
-import { DhcpServer, Scope } from '../entities';
+import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { ConflictError } from '../errors';
 import { unreadableFile } from './change-set';
 import { formatIPv4, parseIPv4 } from '../net/ipv4';
@@ -61,6 +61,21 @@ export class ServerService {
       }
       await importModel(tx, server, model);
       return server;
+    }, audit);
+  }
+
+  /** Forgets a server that is in no relationship; its file is left exactly as it is. Returns its name. */
+  removeServer(name: string, audit?: AuditScope): Promise<string> {
+    return this.runner.run(async ({ tx }) => {
+      const server = await serverByName(tx, name);
+      const rels = await tx.find(FailoverRelationship, { where: [{ primaryServerId: server.id }, { secondaryServerId: server.id }], order: { name: 'ASC' } });
+      if (rels.length > 0) {
+        const names = rels.map((r) => `"${r.name}"`).join(', ');
+        throw new ConflictError(`server "${server.name}" is in failover relationship ${names}; remove it first (removeFailoverRelationships)`);
+      }
+      // Its scopes and their pools go with it (ON DELETE CASCADE).
+      await tx.delete(DhcpServer, server.id);
+      return server.name;
     }, audit);
   }
 
