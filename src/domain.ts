@@ -9,6 +9,11 @@ export interface IpRange {
   end: string;
 }
 
+/** Two pools are the same pool when their ranges are (a file's pools have no other identity). */
+export function sameRanges(a: readonly IpRange[], b: readonly IpRange[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.start === b[i].start && r.end === b[i].end);
+}
+
 export enum FailoverRole {
   PRIMARY = 'PRIMARY',
   SECONDARY = 'SECONDARY',

@@ -4,6 +4,7 @@ import { auditMutations } from './audit/instrument';
 import type { Context } from './context';
 import { hasRole, isRole } from './auth/roles';
 import { ForbiddenError, UnauthenticatedError } from './errors';
+import { clearLoadersAfterMutations } from './loaders/fresh';
 import { resolvers } from './resolvers';
 
 /** Queries need `viewer`, mutations `admin` (declared with @Authorized on each resolver). */
@@ -21,8 +22,9 @@ export async function createSchema(): Promise<GraphQLSchema> {
     // Arguments are checked by the services (src/services/input.ts, src/pagination.ts), with messages that name the field.
     validate: false,
   });
-  // Every mutation call, refused ones included, gets one audit row (src/audit/instrument.ts).
-  return auditMutations(schema);
+  // Every mutation call, refused ones included, gets one audit row (src/audit/instrument.ts); each
+  // answers from fresh rows (src/loaders/fresh.ts).
+  return auditMutations(clearLoadersAfterMutations(schema));
 }
 
 /** The text committed as schema.graphql: sorted, so it only changes when the schema does. */

@@ -60,7 +60,7 @@ export function createLoaders(db: DataSource) {
     return scopeIds.map((id) => found.get(id) ?? null);
   }, options);
 
-  return {
+  const loaders = {
     fileStatesByServer: grouped<FileState>('SELECT server_id, path, sha256, content, seen_at FROM file_state', 'server_id', 'path', (r) =>
       Object.assign(new FileState(), { serverId: Number(r.server_id), path: r.path as string, sha256: r.sha256 as string, content: (r.content as string | null) ?? null, seenAt: new Date(r.seen_at as string) }),
     ),
@@ -73,7 +73,14 @@ export function createLoaders(db: DataSource) {
     scopesByRelationship: grouped<Scope>(SELECT.scope, 'failover_relationship_id', 'id', toScope),
     poolsByScope: grouped<Pool>(SELECT.pool, 'scope_id', 'position', toPool),
     partnerScope,
+  };
+  return {
+    ...loaders,
     pace: pacer.pace,
+    /** Forgets every row read so far: called once a mutation has written (the dataloader README's advice). */
+    clearAll(): void {
+      for (const loader of Object.values(loaders)) loader.clearAll();
+    },
   };
 }
 

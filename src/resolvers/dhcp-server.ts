@@ -30,6 +30,12 @@ export class DhcpServerResolver {
     return ctx.services.servers.syncServer(name);
   }
 
+  @Authorized('admin')
+  @Mutation(() => String, { description: 'Forgets a server that is in no failover relationship, with its scopes; its file is left as it is. Returns the name' })
+  removeServer(@Arg('name') name: string, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.servers.removeServer(name);
+  }
+
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })
   scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<Scope[]> {
     return ctx.loaders.pace(ctx.loaders.scopesByServer.load(server.id));

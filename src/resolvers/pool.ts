@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { FailoverRelationship, Pool, Scope } from '../entities';
 import { AddPoolInput } from './types/inputs';
@@ -9,6 +9,12 @@ export class PoolResolver {
   @Mutation(() => Pool, { description: "Adds a pool to a scope; in a failover scope it carries the peer and is mirrored to the partner" })
   addPool(@Arg('input') input: AddPoolInput, @Ctx() ctx: Context): Promise<Pool> {
     return ctx.services.scopes.addPool(input);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => ID, { description: 'Removes a pool block; in a failover scope from both partners, and never its last pool. Returns the id' })
+  removePool(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.scopes.removePool(id);
   }
 
   @FieldResolver(() => Scope, { description: 'The scope the pool belongs to' })

@@ -25,6 +25,12 @@ export class ScopeResolver {
     return ctx.services.scopes.createScope(input);
   }
 
+  @Authorized('admin')
+  @Mutation(() => ID, { description: "Removes a scope that is in no failover relationship, and its subnet declaration from the server's file. Returns the id" })
+  deleteScope(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.scopes.deleteScope(id);
+  }
+
   @FieldResolver(() => DhcpServer, { description: 'The server the subnet is declared on' })
   async server(@Root() scope: Scope, @Ctx() ctx: Context): Promise<DhcpServer> {
     return (await ctx.loaders.server.load(scope.serverId))!;

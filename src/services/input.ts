@@ -1,6 +1,6 @@
 import type { IpRange } from '../domain';
 import { BadUserInputError } from '../errors';
-import { Cidr, formatIpv4, parseCidr, parseIpv4 } from '../net/ipv4';
+import { Cidr, formatIpv4, overlaps, parseCidr, parseIpv4 } from '../net/ipv4';
 
 /**
  * The API's checks of values a caller sends, before anything is read or written: the pure parsers of
@@ -42,13 +42,14 @@ export function cidrInput(value: string, field: string): Cidr {
 
 /**
  * Ranges of a new pool, checked against their subnet and against each other and the ranges already in the
- * subnet: inside the subnet (not its network or broadcast address), not reversed, not overlapping.
- * Returns them in canonical text form.
+ * subnet: inside the subnet (not its network or broadcast address), not reversed, not overlapping. Every
+ * refusal is BAD_USER_INPUT naming the offending range's field, `<prefix>ranges[i]`. Returns them in
+ * canonical text form.
  */
-export function checkRanges(subnet: Cidr, ranges: IpRange[], existing: IpRange[] = []): IpRange[] {
-  if (!Array.isArray(ranges) || ranges.length === 0) throw new BadUserInputError('a pool needs at least one range', 'ranges');
+export function checkRanges(subnet: Cidr, ranges: IpRange[], existing: IpRange[] = [], prefix = ''): IpRange[] {
+  if (!Array.isArray(ranges) || ranges.length === 0) throw new BadUserInputError('a pool needs at least one range', `${prefix}ranges`);
   const checked = ranges.map((r, i) => {
-    const field = `ranges[${i}]`;
+    const field = `${prefix}ranges[${i}]`;
     const start = ipv4Input(r.start, `${field}.start`);
     const end = ipv4Input(r.end, `${field}.end`);
     if (end < start) throw new BadUserInputError(`${field}: ${r.start} - ${r.end} is reversed`, field);
@@ -58,19 +59,15 @@ export function checkRanges(subnet: Cidr, ranges: IpRange[], existing: IpRange[]
     if (subnet.prefix < 31 && (start === subnet.first || end === subnet.last)) {
       throw new BadUserInputError(`${field}: ${r.start} - ${r.end} includes the network or broadcast address of ${subnet.text}`, field);
     }
-    return { start, end, field, label: `${formatIpv4(start)} - ${formatIpv4(end)}` };
+    return { first: start, last: end, field, label: `${formatIpv4(start)} - ${formatIpv4(end)}` };
   });
-  const all = [
-    ...existing.map((r) => ({ start: parseIpv4(r.start) ?? 0, end: parseIpv4(r.end) ?? 0, field: null, label: `${r.start} - ${r.end}` })),
-    ...checked,
-  ].sort((a, b) => a.start - b.start);
-  for (let i = 1; i < all.length; i++) {
-    if (all[i].start <= all[i - 1].end) {
-      const field = all[i].field ?? all[i - 1].field ?? 'ranges';
-      throw new BadUserInputError(`${field}: range ${all[i].label} overlaps ${all[i - 1].label}`, field);
-    }
+  const taken = existing.map((r) => ({ first: parseIpv4(r.start) ?? 0, last: parseIpv4(r.end) ?? 0, label: `${r.start} - ${r.end}` }));
+  for (const r of checked) {
+    const other = taken.find((o) => overlaps(o, r));
+    if (other) throw new BadUserInputError(`${r.field}: range ${r.label} overlaps ${other.label}`, r.field);
+    taken.push(r);
   }
-  return checked.map((r) => ({ start: formatIpv4(r.start), end: formatIpv4(r.end) }));
+  return checked.map((r) => ({ start: formatIpv4(r.first), end: formatIpv4(r.last) }));
 }
 
 /** Echo a user's value back without letting control characters or huge strings into the message. */

@@ -22,7 +22,7 @@ export async function relationshipByName(tx: EntityManager, name: string): Promi
   return rel;
 }
 
-/** IDs are decimal integers in text form; anything else names no scope. */
+/** IDs are decimal integers in text form; anything else names no scope or pool. */
 export function parseId(id: string): number | null {
   return typeof id === 'string' && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
 }
@@ -32,6 +32,13 @@ export async function scopeById(tx: EntityManager, id: string): Promise<Scope> {
   const scope = n === null ? null : await tx.findOneBy(Scope, { id: n });
   if (!scope) throw new NotFoundError(`no scope with id "${shorten(id)}"`);
   return scope;
+}
+
+export async function poolById(tx: EntityManager, id: string): Promise<Pool> {
+  const n = parseId(id);
+  const pool = n === null ? null : await tx.findOneBy(Pool, { id: n });
+  if (!pool) throw new NotFoundError(`no pool with id "${shorten(id)}"`);
+  return pool;
 }
 
 export function poolsOf(tx: EntityManager, scopeId: number): Promise<Pool[]> {

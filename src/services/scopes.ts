@@ -1,13 +1,13 @@
+import { MoreThan } from 'typeorm';
 import type { Settings } from '../config';
+import { sameRanges, type AddPoolInput, type CreateScopeInput, type IpRange } from '../domain';
 import { FailoverRelationship, Pool, Scope } from '../entities';
 import { BadUserInputError, ConflictError } from '../errors';
 import type { Cidr } from '../net/ipv4';
-import { checkName } from './input';
-import type { AddPoolInput, CreateScopeInput, IpRange } from '../domain';
-import { checkRanges, cidrInput } from './input';
+import { checkName, checkRanges, cidrInput } from './input';
 import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn, writeDeclarations } from './failover-membership';
 import { checkNetworkFree, checkNetworkFreeInFile } from './networks';
-import { poolsOf, relationshipByName, scopeById, serverById, serverByName } from './lookup';
+import { poolById, poolsOf, relationshipByName, scopeById, serverById, serverByName } from './lookup';
 import type { MutationRunner } from './mutation-runner';
 
 /** Scopes (subnets) and their pools. */
@@ -71,13 +71,64 @@ export class ScopeService {
       return created!;
     });
   }
+
+  /** Removes a scope that is in no relationship: its subnet declaration leaves the file. Returns its id. */
+  deleteScope(id: string): Promise<string> {
+    return this.runner.run(async (m) => {
+      const scope = await scopeById(m.tx, id);
+      if (scope.failoverRelationshipId !== null) {
+        const rel = await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId });
+        throw new ConflictError(`scope ${scope.id} (${scope.network}) is in failover relationship "${rel.name}"; take it out first (removeScopesFromFailoverRelationship)`);
+      }
+      const server = await serverById(m.tx, scope.serverId);
+      (await m.changes.editor(server)).removeSubnet(subnetIn(await m.changes.model(server), scope, server));
+      // Its pools go with it (ON DELETE CASCADE).
+      await m.tx.delete(Scope, scope.id);
+      return String(scope.id);
+    });
+  }
+
+  /**
+   * Removes a pool block. In a failover scope the partner's copy of the pool (the one with the same ranges)
+   * goes too, and the last pool cannot go: a failover scope needs one. Returns the pool's id.
+   */
+  removePool(id: string): Promise<string> {
+    return this.runner.run(async (m) => {
+      const pool = await poolById(m.tx, id);
+      const scope = await m.tx.findOneByOrFail(Scope, { id: pool.scopeId });
+      const server = await serverById(m.tx, scope.serverId);
+      const targets = [{ pool, scope, server }];
+      if (scope.failoverRelationshipId !== null) {
+        const rel = await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId });
+        if ((await m.tx.countBy(Pool, { scopeId: scope.id })) === 1) {
+          throw new ConflictError(`pool ${pool.id} is the last pool of scope ${scope.network}, which is in failover relationship "${rel.name}"; take the scope out of it first`);
+        }
+        const pair = await loadPair(m, rel);
+        const partner = partnerOf(pair, server);
+        const copy = await m.tx.findOneBy(Scope, { serverId: partner.id, network: scope.network, failoverRelationshipId: rel.id });
+        const twin = copy && (await poolsOf(m.tx, copy.id)).find((p) => sameRanges(p.ranges, pool.ranges));
+        if (!copy || !twin) throw new ConflictError(`the partner copy of pool ${pool.id} (${scope.network}) on server "${partner.name}" is missing; run syncServer first`);
+        targets.push({ pool: twin, scope: copy, server: partner });
+        m.changes.writeFirst(pair.secondary);
+      }
+      for (const t of targets) {
+        const block = subnetIn(await m.changes.model(t.server), t.scope, t.server).pools.find((p) => sameRanges(p.ranges, t.pool.ranges));
+        if (!block) throw new ConflictError(`pool ${t.pool.id} of scope ${t.scope.network} is no longer in the file of server "${t.server.name}"; run syncServer first`);
+        (await m.changes.editor(t.server)).removePool(block);
+        await m.tx.delete(Pool, t.pool.id);
+        // Positions stay 0..n-1 in file order (addPool appends at the count).
+        await m.tx.decrement(Pool, { scopeId: t.scope.id, position: MoreThan(t.pool.position) }, 'position', 1);
+      }
+      return String(pool.id);
+    });
+  }
 }
 
 /** Ranges of new pools: inside the subnet, not reversed, and no overlap between any two of them. */
 function checkPools(cidr: Cidr, pools: { ranges: IpRange[] }[]): IpRange[][] {
   const seen: IpRange[] = [];
-  return pools.map((p) => {
-    const ranges = checkRanges(cidr, p?.ranges ?? [], seen);
+  return pools.map((p, i) => {
+    const ranges = checkRanges(cidr, p?.ranges ?? [], seen, `pools[${i}].`);
     seen.push(...ranges);
     return ranges;
   });

@@ -4,7 +4,7 @@ import { sha256 } from '../config-sync/apply/model-cache';
 import { FileStates } from '../db/file-states';
 import type { Settings } from '../config';
 import type { AddServerInput } from '../domain';
-import { DhcpServer, Scope } from '../entities';
+import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { ConflictError } from '../errors';
 import { formatIpv4 } from '../net/ipv4';
 import { checkName, ipv4Input } from './input';
@@ -62,6 +62,21 @@ export class ServerService {
       }
       await importModel(tx, server, model);
       return server;
+    });
+  }
+
+  /** Forgets a server that is in no relationship; its file is left exactly as it is. Returns its name. */
+  removeServer(name: string): Promise<string> {
+    return this.runner.run(async ({ tx }) => {
+      const server = await serverByName(tx, name);
+      const rels = await tx.find(FailoverRelationship, { where: [{ primaryServerId: server.id }, { secondaryServerId: server.id }], order: { name: 'ASC' } });
+      if (rels.length > 0) {
+        const names = rels.map((r) => `"${r.name}"`).join(', ');
+        throw new ConflictError(`server "${server.name}" is in failover relationship ${names}; remove it first (removeFailoverRelationships)`);
+      }
+      // Its scopes and their pools go with it (ON DELETE CASCADE).
+      await tx.delete(DhcpServer, server.id);
+      return server.name;
     });
   }
 

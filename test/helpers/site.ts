@@ -71,11 +71,11 @@ export class Site {
     return res.data as T;
   }
 
-  /** Runs an operation that must be refused and returns the error's code. */
-  async refused(query: string, variables: Record<string, unknown> = {}, token: string | null = ADMIN_TOKEN): Promise<{ code: string; message: string }> {
+  /** Runs an operation that must be refused and returns the error's code (and the input field it names, if any). */
+  async refused(query: string, variables: Record<string, unknown> = {}, token: string | null = ADMIN_TOKEN): Promise<{ code: string; message: string; field?: unknown }> {
     const res = await this.gql(query, variables, token);
     if (!res.errors?.length) throw new Error(`expected a refusal, got ${JSON.stringify(res.data)}`);
-    return { code: String(res.errors[0].extensions?.code), message: res.errors[0].message };
+    return { code: String(res.errors[0].extensions?.code), message: res.errors[0].message, field: res.errors[0].extensions?.field };
   }
 
   /** Records a server's file as the gateway's last-seen state, as if it had been registered that way (no drift). */

@@ -13,6 +13,9 @@ const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: Dec
 const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id } }`;
 const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
 const SYNC = `mutation($name: String!) { syncServer(name: $name) { id } }`;
+const REMOVE_SERVER = `mutation($name: String!) { removeServer(name: $name) }`;
+const DELETE_SCOPE = `mutation($id: ID!) { deleteScope(id: $id) }`;
+const REMOVE_POOL = `mutation($id: ID!) { removePool(id: $id) }`;
 
 /**
  * Every refusal leaves the database and every file exactly as they were. The site holds a pair with a
@@ -25,11 +28,21 @@ describeWithDhcpd('refused mutations change nothing', () => {
   beforeAll(async () => {
     site = await Site.start();
     await site.seed('failover-pair');
-    const { servers } = await site.ok(`{ servers { name scopes { id network } } }`);
-    for (const s of servers) for (const sc of s.scopes) ids[`${s.name} ${sc.network}`] = sc.id;
+    // ids['<server> <network>'] of every scope, ids['pool <server> <network>'] of its first pool
+    const readIds = async () => {
+      const { servers } = await site.ok(`{ servers { name scopes { id network pools { id } } } }`);
+      for (const s of servers) {
+        for (const sc of s.scopes) {
+          ids[`${s.name} ${sc.network}`] = sc.id;
+          if (sc.pools.length) ids[`pool ${s.name} ${sc.network}`] = sc.pools[0].id;
+        }
+      }
+    };
+    await readIds();
     await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
     await site.ok(CREATE_REL, { input: { name: 'spare', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
     await site.ok(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 198.51.100.0/24']] });
+    await readIds();
     // a folder beside CONFIG_ROOT (outside it) and a link to it from inside
     mkdirSync(path.join(site.dir, 'outside'));
     symlinkSync(path.join(site.dir, 'outside'), path.join(site.configRoot, 'escape'));
@@ -39,7 +52,8 @@ describeWithDhcpd('refused mutations change nothing', () => {
   });
   afterAll(() => site.stop());
 
-  const cases: [string, string, () => Record<string, unknown>, string][] = [
+  // label, mutation, variables, code, and for a refusal of one input value the field it names
+  const cases: [string, string, () => Record<string, unknown>, string, string?][] = [
     ['a server name with a quote', ADD_SERVER, () => ({ input: { name: 'x"y', address: '192.0.2.30', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
     ['a server name with whitespace', ADD_SERVER, () => ({ input: { name: 'x y', address: '192.0.2.30', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
     ['a malformed address', ADD_SERVER, () => ({ input: { name: 'x', address: '192.0.2.300', configPath: 'x.conf' } }), 'BAD_USER_INPUT'],
@@ -75,17 +89,29 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['a failover scope without pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', failoverRelationship: 'ab' } }), 'BAD_USER_INPUT'],
     ['a range outside its subnet', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.1.10' }] }] } }), 'BAD_USER_INPUT'],
     ['a reversed range', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.50', end: '198.18.0.10' }] }] } }), 'BAD_USER_INPUT'],
-    ['overlapping pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.0.50' }] }, { ranges: [{ start: '198.18.0.50', end: '198.18.0.60' }] }] } }), 'BAD_USER_INPUT'],
+    ['overlapping pools', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', pools: [{ ranges: [{ start: '198.18.0.10', end: '198.18.0.50' }] }, { ranges: [{ start: '198.18.0.50', end: '198.18.0.60' }] }] } }), 'BAD_USER_INPUT', 'pools[1].ranges[0]'],
     ['a scope name with a semicolon', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', name: 'a;b' } }), 'BAD_USER_INPUT'],
-    ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.150', end: '198.51.100.210' }] } }), 'BAD_USER_INPUT'],
+    ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.20', end: '198.51.100.30' }, { start: '198.51.100.150', end: '198.51.100.210' }] } }), 'BAD_USER_INPUT', 'ranges[1]'],
     ['a pool for an unknown scope', ADD_POOL, () => ({ input: { scopeId: 'abc', ranges: [{ start: '198.51.100.1', end: '198.51.100.2' }] } }), 'NOT_FOUND'],
     ['syncing an unknown server', SYNC, () => ({ name: 'nope' }), 'NOT_FOUND'],
+    ['removing an unknown server', REMOVE_SERVER, () => ({ name: 'nope' }), 'NOT_FOUND'],
+    ['removing the primary of a relationship', REMOVE_SERVER, () => ({ name: 'dhcp-a' }), 'CONFLICT'],
+    ['removing the secondary of a relationship', REMOVE_SERVER, () => ({ name: 'dhcp-b' }), 'CONFLICT'],
+    ['deleting an unknown scope', DELETE_SCOPE, () => ({ id: '999999' }), 'NOT_FOUND'],
+    ['deleting a scope by a malformed id', DELETE_SCOPE, () => ({ id: 'abc' }), 'NOT_FOUND'],
+    ["deleting the primary's half of a failover scope", DELETE_SCOPE, () => ({ id: ids['dhcp-a 198.51.100.0/24'] }), 'CONFLICT'],
+    ["deleting the secondary's half of a failover scope", DELETE_SCOPE, () => ({ id: ids['dhcp-b 198.51.100.0/24'] }), 'CONFLICT'],
+    ['removing an unknown pool', REMOVE_POOL, () => ({ id: '999999' }), 'NOT_FOUND'],
+    ['removing the last pool of a failover scope', REMOVE_POOL, () => ({ id: ids['pool dhcp-a 198.51.100.0/24'] }), 'CONFLICT'],
+    ["removing the last pool of a failover scope's partner copy", REMOVE_POOL, () => ({ id: ids['pool dhcp-b 198.51.100.0/24'] }), 'CONFLICT'],
   ];
 
-  test.each(cases)('%s is refused and leaves everything as it was', async (_label, mutation, variables, code) => {
+  // `...field`: a fifth parameter would make jest wait for a `done` callback in the four-element rows
+  test.each(cases)('%s is refused and leaves everything as it was', async (_label, mutation, variables, code, ...[field]) => {
     const before = await site.snapshot();
     const error = await site.refused(mutation, variables());
     expect(error.code).toBe(code);
+    if (field !== undefined) expect(error.field).toBe(field);
     expect(await site.snapshot()).toEqual(before);
   });
 
