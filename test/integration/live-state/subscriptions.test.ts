@@ -200,3 +200,54 @@ describe('Subscription.liveStateChanged over graphql-ws (loopback OMAPI servers)
     expect(String(refused)).toMatch(/BAD_REQUEST/);
   });
 });
+
+const describePostgres = POSTGRES_AVAILABLE ? describe : describe.skip;
+if (!POSTGRES_AVAILABLE) console.warn('skipped: the two-replica subscription test needs PostgreSQL (TEST_POSTGRES_URL)');
+
+describePostgres('Subscription.liveStateChanged across two gateways on one PostgreSQL database', () => {
+  let pair: FakePair;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let sites: Site[] = [];
+  const subscribers: Subscriber[] = [];
+
+  beforeAll(async () => {
+    pair = await FakePair.start();
+    database = await createTestDatabase();
+    // Two replicas: each its own DataSource, HTTP server and LISTEN connection, one database.
+    sites = [await startSite(pair, { DATABASE_URL: database.url }), await startSite(pair, { DATABASE_URL: database.url })];
+    await configure(sites[0]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(subscribers.map((s) => s.close()));
+    await Promise.all(sites.map((s) => s.stop()));
+    await database?.drop();
+    await pair?.close();
+  });
+
+  it('has one replica poll for both, both subscribers get the change, and the other takes over when it stops', async () => {
+    const [a, b] = sites.map((site) => new Subscriber(site.url, RELATIONSHIP));
+    subscribers.push(a, b);
+    await Promise.all([a.nextState(), b.nextState()]);
+
+    const before = await Promise.all(sites.map(polls));
+    await sleep(6 * INTERVAL_MS);
+    const grown = (await Promise.all(sites.map(polls))).map((n, i) => n - before[i]);
+    const poller = grown.findIndex((n) => n > 0);
+    expect(poller).toBeGreaterThanOrEqual(0);
+    expect(grown[1 - poller]).toBe(0);
+
+    pair.primary.peers.set(RELATIONSHIP, [COMMUNICATIONS_INTERRUPTED, NORMAL]);
+    for (const live of await Promise.all([a.nextState(), b.nextState()])) expect(live.primary.state).toBe('communications-interrupted');
+
+    // The polling replica's last subscriber leaves: it stops polling and frees the lock; the other replica takes over.
+    const [leaving, staying] = poller === 0 ? [a, b] : [b, a];
+    await leaving.close();
+    await sleep(3 * INTERVAL_MS);
+    pair.primary.peers.set(RELATIONSHIP, [NORMAL, NORMAL]);
+    expect((await staying.nextState()).primary.state).toBe('normal');
+    const nowPolling = await polls(sites[1 - poller]);
+    await sleep(3 * INTERVAL_MS);
+    expect(await polls(sites[1 - poller])).toBeGreaterThan(nowPolling);
+  });
+});
