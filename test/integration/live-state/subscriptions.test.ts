@@ -173,8 +173,10 @@ describe('Subscription.liveStateChanged over graphql-ws (loopback OMAPI servers)
     expect(result.data ?? null).toBeNull();
   });
 
-  it('says so while a relationship is EMPTY', async () => {
+  it('says so while a relationship is EMPTY, and shows the pair once a scope joins', async () => {
     await site.ok(`mutation { createFailoverRelationship(input: { name: "later", primaryServer: "${PRIMARY.name}", secondaryServer: "${SECONDARY.name}" }) { name } }`);
+    pair.primary.peers.set('later', [NORMAL, COMMUNICATIONS_INTERRUPTED]);
+    pair.secondary.peers.set('later', [COMMUNICATIONS_INTERRUPTED, NORMAL]);
     const s = subscribe('later');
     const empty = await s.nextState();
     for (const side of [empty.primary, empty.secondary]) {
@@ -182,7 +184,16 @@ describe('Subscription.liveStateChanged over graphql-ws (loopback OMAPI servers)
     }
     await sleep(3 * INTERVAL_MS);
     expect(s.pending).toBe(0);
-  });
+
+    // The primary's scope moves from "lab" to "later" (the tests below only need "lab" to exist).
+    const { failoverRelationship } = await site.ok<{ failoverRelationship: { scopes: { id: string; server: { name: string } }[] } }>(
+      `{ failoverRelationship(name: "${RELATIONSHIP}") { scopes { id server { name } } } }`,
+    );
+    const scopeId = failoverRelationship.scopes.find((scope) => scope.server.name === PRIMARY.name)!.id;
+    await site.ok(`mutation { removeScopesFromFailoverRelationship(name: "${RELATIONSHIP}", scopeIds: ["${scopeId}"], deconfigureAction: DELETE_SECONDARY_SCOPE) { name } }`);
+    await site.ok(`mutation { addScopesToFailoverRelationship(name: "later", scopeIds: ["${scopeId}"]) { name } }`);
+    expect(await s.nextState()).toEqual({ primary: peer('normal', 'communications-interrupted'), secondary: peer('communications-interrupted', 'normal') });
+  }, 60_000);
 
   it('applies the GraphQL limits of HTTP to subscription documents', async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: reachable`).join(' ');
