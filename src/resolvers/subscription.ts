@@ -17,9 +17,7 @@ export class SubscriptionResolver {
       'Live state of a relationship over graphql-ws (`graphql-transport-ws` at /graphql): the state at once, then every change ' +
       'of either side (reachable, state, partnerState, error; checkedAt alone is no change). NOT_FOUND for an unknown ' +
       'relationship; while it is EMPTY (or once removed) both sides read reachable: false with the reason in error',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { relationship: string }, Context>) => {
-      return context.liveStateChanges.subscribe(args.relationship);
-    },
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { relationship: string }, Context>) => context.liveStateChanges.subscribe(args.relationship),
   })
   liveStateChanged(@Root() state: RelationshipLiveState, @Arg('relationship', { description: 'Name of the relationship' }) _relationship: string): RelationshipLiveState {
     return state;
