@@ -1,8 +1,10 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { createServer, type Server } from 'node:http';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { auditRefusedMutations } from './audit/plugin';
@@ -14,6 +16,7 @@ import { findDhcpd, ModelCache } from './config-sync';
 import type { Settings } from './config';
 import { Context, createContext } from './context';
 import { openDatabase, openJournalDatabase, openReadDatabase } from './db/data-source';
+import { postgresLiveStateTransport } from './db/live-state-notify';
 import { Writers } from './db/writers';
 import { Journal, recoverOpenChanges } from './config-sync/apply/journal';
 import { isDeliberate } from './errors';
@@ -22,13 +25,18 @@ import { complexityLimitPlugin } from './graphql-limits/complexity';
 import { httpErrors } from './graphql-limits/http-errors';
 import { LIMITS } from './graphql-limits/limits';
 import { queryShapeRule } from './graphql-limits/shape-rule';
+import { inProcessTransport } from './live-state';
 import { Metrics } from './metrics';
+import { liveStateChanges } from './resolvers/subscription';
 import { LocalFiles } from './transport/local';
 import { createSchema } from './schema';
 import { createServices, ServicesFor } from './services';
+import { serveSubscriptions } from './subscriptions';
 
 export interface Gateway {
   app: express.Express;
+  /** the HTTP server of `app` and of the graphql-ws subscriptions at /graphql; index.ts only calls listen() */
+  server: Server;
   db: DataSource;
   /** the services of a caller; `services({})` runs mutations unaudited (seeding) */
   services: ServicesFor;
@@ -43,7 +51,7 @@ export interface GatewayOptions {
   auth?: Authenticator;
 }
 
-/** Wires database, services, GraphQL and the HTTP routes; index.ts only adds listen(). */
+/** Wires database, services, GraphQL, subscriptions and the HTTP routes; index.ts only adds listen(). */
 export async function createGateway(settings: Settings, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? ((line: string) => console.error(line));
   const metrics = new Metrics();
@@ -61,9 +69,20 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   // GATEWAY_ADMIN_TOKEN and the api_token table (src/auth); the audit log of mutations (src/audit).
   const auth = options.auth ?? tokenAuthenticator(db, settings.adminToken);
   const audit = new AuditLog(db, runnerDeps.writers);
+  // One poller per relationship with subscribers; on PostgreSQL one replica polls it for all (src/db/live-state-notify.ts).
+  const changes = liveStateChanges(readDb, services({}).liveState, {
+    intervalMs: settings.liveStatePollMs,
+    transport: (deliver) => (db.options.type === 'postgres' ? postgresLiveStateTransport(settings.databaseUrl, deliver, log) : inProcessTransport(deliver)),
+    log,
+  });
+  const contextDeps = { db: readDb, services, auth, audit, liveStateChanges: changes };
 
+  const app = express();
+  const server = createServer(app);
+  const schema = await createSchema();
+  const subscriptions = serveSubscriptions(server, schema, contextDeps, maskInternalErrors);
   const apollo = new ApolloServer<Context>({
-    schema: await createSchema(),
+    schema,
     introspection: settings.introspection,
     // Abuse limits (src/graphql-limits; the README lists them): tokens at parse time, shape at validation, cost per request.
     csrfPrevention: true,
@@ -82,12 +101,14 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
       observe(metrics, log),
       complexityLimitPlugin(),
       auditRefusedMutations(),
+      // Apollo's documented shutdown for an HTTP server that also serves graphql-ws: drain it, close the sockets.
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      { serverWillStart: async () => ({ drainServer: async () => subscriptions.dispose() }) },
     ],
     formatError: maskInternalErrors,
   });
   await apollo.start();
 
-  const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', async (_req, res) => {
     let database = 'ok';
@@ -112,7 +133,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     expressMiddleware(apollo, {
       // Every GraphQL request needs a valid token (401 otherwise); roles are checked per field (schema.ts).
       context: async ({ req }) => {
-        const context = await createContext({ db: readDb, services, auth, audit }, req);
+        const context = await createContext(contextDeps, req);
         if (!context.user) throw unauthenticatedRequest();
         return context;
       },
@@ -122,12 +143,14 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
 
   return {
     app,
+    server,
     db,
     services,
     metrics,
     dhcpd,
     async stop() {
       await apollo.stop();
+      await changes.close();
       for (const other of [readDb, journalDb]) if (other !== db) await other.destroy();
       await db.destroy();
     },

@@ -22,6 +22,8 @@ export interface Settings {
   /** introspection and the explorer page; on unless NODE_ENV=production or set explicitly */
   introspection: boolean;
   explorer: boolean;
+  /** how often a relationship with subscribers (Subscription.liveStateChanged) is polled over OMAPI */
+  liveStatePollMs: number;
   hooksFor(serverName: string): ServerHooks;
 }
 
@@ -33,6 +35,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const production = env.NODE_ENV === 'production';
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
+  const liveStatePollMs = Number(env.LIVE_STATE_POLL_MS || 2000);
+  if (!Number.isInteger(liveStatePollMs) || liveStatePollMs < 100) throw new SettingsError(`LIVE_STATE_POLL_MS must be an integer of at least 100, got "${env.LIVE_STATE_POLL_MS}"`);
   const hooks = loadServerHooks(env.GATEWAY_SERVERS_FILE);
   return {
     host: env.HOST ?? '127.0.0.1',
@@ -43,6 +47,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     adminToken: env.GATEWAY_ADMIN_TOKEN || null,
     introspection: flag(env.GRAPHQL_INTROSPECTION, !production),
     explorer: flag(env.GRAPHQL_EXPLORER, !production),
+    liveStatePollMs,
     hooksFor: (name) => ({ ...DEFAULT_HOOKS, ...hooks.defaults, ...hooks.servers[name] }),
   };
 }

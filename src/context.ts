@@ -7,6 +7,7 @@ import type { Authenticator } from './auth/authenticate';
 import { bearerToken } from './auth/authenticate';
 import type { Caller } from './auth/roles';
 import { createLoaders, Loaders } from './loaders';
+import type { LiveStateChanges } from './resolvers/subscription';
 import type { Services, ServicesFor } from './services';
 
 export interface Context {
@@ -21,6 +22,8 @@ export interface Context {
    * request's services record it. An object of its own: Apollo hands resolvers a copy of the context.
    */
   caller: MutationCaller;
+  /** what Subscription.liveStateChanged streams, shared by every subscriber */
+  liveStateChanges: LiveStateChanges;
 }
 
 export interface ContextDeps {
@@ -29,6 +32,7 @@ export interface ContextDeps {
   services: ServicesFor;
   auth: Authenticator;
   audit: AuditLog;
+  liveStateChanges: LiveStateChanges;
 }
 
 /** Built afresh for every request: loaders are never shared between requests (nor users). */
@@ -42,5 +46,6 @@ export async function createContext(deps: ContextDeps, req: Pick<IncomingMessage
     services: deps.services(caller),
     audit: deps.audit,
     caller,
+    liveStateChanges: deps.liveStateChanges,
   };
 }

@@ -13,12 +13,13 @@ async function main(): Promise<void> {
   if (!gateway.dhcpd) {
     console.error('WARNING: dhcpd was not found (DHCPD_BIN or PATH): config files will be written WITHOUT dhcpd -t validation');
   }
-  const server = gateway.app.listen(settings.port, settings.host, () => {
+  gateway.server.listen(settings.port, settings.host, () => {
     console.log(`dhcp-failover-gateway listening on http://${settings.host}:${settings.port}`);
     console.log(`  GraphQL explorer: http://${settings.host}:${settings.port}/graphql`);
     console.log(`  database: ${settings.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}   CONFIG_ROOT: ${settings.configRoot}`);
   });
-  const shutdown = () => server.close(() => void gateway.stop().then(() => process.exit(0)));
+  // stop() drains the HTTP server and closes the subscriptions' sockets (see app.ts)
+  const shutdown = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }

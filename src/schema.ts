@@ -1,5 +1,5 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { AuthChecker, buildSchema } from 'type-graphql';
+import { AuthChecker, buildSchema, type PubSub } from 'type-graphql';
 import { auditMutations } from './audit/instrument';
 import type { Context } from './context';
 import { hasRole, isRole } from './auth/roles';
@@ -15,10 +15,24 @@ const authChecker: AuthChecker<Context> = ({ context }, roles) => {
   return true;
 };
 
+/**
+ * type-graphql wants a PubSub as soon as the schema has a subscription, even when every subscription field brings
+ * its own `subscribe` (ours does: src/resolvers/subscription.ts); this one says so if anything ever uses it.
+ */
+const NO_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('subscriptions bring their own event streams (src/resolvers/subscription.ts)');
+  },
+  subscribe() {
+    throw new Error('subscriptions bring their own event streams (src/resolvers/subscription.ts)');
+  },
+};
+
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers,
     authChecker,
+    pubSub: NO_PUBSUB,
     // Arguments are checked by the services (src/services/input.ts, src/pagination.ts), with messages that name the field.
     validate: false,
   });

@@ -39,26 +39,42 @@ export function tooComplex(cost: number, maximum: number): GraphQLError {
 /**
  * Refuses an operation whose cost is above the limit before anything runs. The cost needs the request's
  * variables (`first: $n`), so this is a plugin hook rather than a validation rule (those run once per
- * cached document). Variables that do not coerce are left to execution, which refuses them as BAD_USER_INPUT.
+ * cached document).
  */
 export function complexityLimitPlugin(maximum: number = LIMITS.maxComplexity): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation || !variablesCoerce(schema, operation, request.variables ?? {})) return;
-          let cost: number;
-          try {
-            cost = complexityOf(schema, document, request.variables ?? {}, operation.name?.value);
-          } catch {
-            // only the node bound of graphql-query-complexity gets here (the variables were checked above)
-            throw new GraphQLError('the query is too large to compute its cost', { extensions: { code: QUERY_TOO_COMPLEX, maximumCost: maximum, http: { status: 400 } } });
-          }
-          if (cost > maximum) throw tooComplex(cost, maximum);
+          if (!operation) return;
+          const refusal = complexityRefusal(schema, document, operation, request.variables ?? {}, maximum);
+          if (refusal) throw refusal;
         },
       };
     },
   };
+}
+
+/**
+ * The refusal of an operation that costs more than `maximum`, or null. Variables that do not coerce are left
+ * to execution, which refuses them as BAD_USER_INPUT.
+ */
+export function complexityRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  maximum: number = LIMITS.maxComplexity,
+): GraphQLError | null {
+  if (!variablesCoerce(schema, operation, variables)) return null;
+  let cost: number;
+  try {
+    cost = complexityOf(schema, document, variables, operation.name?.value);
+  } catch {
+    // only the node bound of graphql-query-complexity gets here (the variables were checked above)
+    return new GraphQLError('the query is too large to compute its cost', { extensions: { code: QUERY_TOO_COMPLEX, maximumCost: maximum, http: { status: 400 } } });
+  }
+  return cost > maximum ? tooComplex(cost, maximum) : null;
 }
 
 function variablesCoerce(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): boolean {

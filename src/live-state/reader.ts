@@ -20,14 +20,17 @@ export interface LiveStateReaderOptions {
 }
 
 export interface LiveStateReader {
-  /** Never rejects: failures come back as `reachable: false` with `error`. */
-  read(server: LiveStateServer, peerName: string): Promise<PeerLiveState>;
+  /**
+   * Never rejects: failures come back as `reachable: false` with `error`. `maxAgeMs` bounds, below the ttl, the age of a
+   * cached answer this caller accepts: a subscription's poller asks for one younger than its interval.
+   */
+  read(server: LiveStateServer, peerName: string, maxAgeMs?: number): Promise<PeerLiveState>;
 }
 
 interface CacheEntry {
   result: Promise<PeerLiveState>;
-  /** unset while the poll is in flight: concurrent readers share it */
-  expiresAt?: number;
+  /** when the answer came in; unset while the poll is in flight: concurrent readers share it */
+  answeredAt?: number;
 }
 
 interface Batch {
@@ -66,16 +69,16 @@ export function createLiveStateReader(opts: LiveStateReaderOptions = {}): LiveSt
   const sweep = (now: number) => {
     if (now - lastSweep < ttlMs) return;
     lastSweep = now;
-    for (const [key, entry] of cache) if (entry.expiresAt !== undefined && entry.expiresAt <= now) cache.delete(key);
+    for (const [key, entry] of cache) if (entry.answeredAt !== undefined && now - entry.answeredAt >= ttlMs) cache.delete(key);
   };
 
   return {
-    read(server, peerName) {
+    read(server, peerName, maxAgeMs = ttlMs) {
       const now = Date.now();
       sweep(now);
       const key = `${server.address}|${server.omapiPort}|${peerName}`;
       const cached = cache.get(key);
-      if (cached && (cached.expiresAt === undefined || cached.expiresAt > now)) return cached.result;
+      if (cached && (cached.answeredAt === undefined || now - cached.answeredAt < Math.min(ttlMs, maxAgeMs))) return cached.result;
 
       let settle!: (state: PeerLiveState) => void;
       const entry: CacheEntry = { result: new Promise<PeerLiveState>((resolve) => (settle = resolve)) };
@@ -88,7 +91,7 @@ export function createLiveStateReader(opts: LiveStateReaderOptions = {}): LiveSt
         batches.set(batchKey, batch);
       }
       batch.peers.set(peerName, (state) => {
-        entry.expiresAt = Date.now() + ttlMs;
+        entry.answeredAt = Date.now();
         settle(state);
       });
       return entry.result;

@@ -3,5 +3,6 @@ import { DhcpServerResolver } from './dhcp-server';
 import { FailoverRelationshipResolver } from './failover-relationship';
 import { PoolResolver } from './pool';
 import { ScopeResolver } from './scope';
+import { SubscriptionResolver } from './subscription';
 
-export const resolvers = [DhcpServerResolver, FailoverRelationshipResolver, ScopeResolver, PoolResolver, AuditLogResolver] as const;
+export const resolvers = [DhcpServerResolver, FailoverRelationshipResolver, ScopeResolver, PoolResolver, AuditLogResolver, SubscriptionResolver] as const;

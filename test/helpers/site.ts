@@ -1,5 +1,4 @@
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +19,6 @@ export interface GraphQLResponse<T = Record<string, any>> {
  * served over real HTTP.
  */
 export class Site {
-  private http!: Server;
   gateway!: Gateway;
   url!: string;
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'gw-site-'));
@@ -38,15 +36,14 @@ export class Site {
     mkdirSync(site.configRoot, { recursive: true });
     site.gateway = await createGateway(site.settings, { log });
     await new Promise<void>((resolve) => {
-      site.http = site.gateway.app.listen(0, '127.0.0.1', () => resolve());
+      site.gateway.server.listen(0, '127.0.0.1', () => resolve());
     });
-    site.url = `http://127.0.0.1:${(site.http.address() as AddressInfo).port}`;
+    site.url = `http://127.0.0.1:${(site.gateway.server.address() as AddressInfo).port}`;
     return site;
   }
 
   async stop(): Promise<void> {
-    await new Promise((resolve) => this.http.close(resolve));
-    await this.gateway.stop();
+    await this.gateway.stop(); // drains and closes the HTTP server
     rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -28,10 +28,11 @@ export class FakeDhcpd {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<FakeDhcpd> {
+  /** `host`: a loopback address; two servers of one gateway need two (127.0.0.1, 127.0.0.2) */
+  static async start(host = '127.0.0.1'): Promise<FakeDhcpd> {
     let fake: FakeDhcpd | undefined;
     const server = createServer((socket) => fake?.serve(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
     fake = new FakeDhcpd(server, (server.address() as { port: number }).port);
     return fake;
   }

@@ -68,6 +68,19 @@ describe('live-state reader against loopback OMAPI servers', () => {
     expect(second.checkedAt > first.checkedAt).toBe(true);
   });
 
+  it('polls again for a caller whose maxAgeMs the cached answer exceeds, and serves the fresh answer to everyone', async () => {
+    primary.peers.set('pair', [NORMAL, NORMAL]);
+    const reader = createLiveStateReader({ ttlMs: 60_000 });
+    await reader.read(at(primary), 'pair');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    primary.peers.set('pair', [COMMUNICATIONS_INTERRUPTED, NORMAL]);
+    expect((await reader.read(at(primary), 'pair', 1000)).state).toBe('normal');
+    expect(primary.opens).toBe(1);
+    expect((await reader.read(at(primary), 'pair', 50)).state).toBe('communications-interrupted');
+    expect((await reader.read(at(primary), 'pair')).state).toBe('communications-interrupted');
+    expect(primary.opens).toBe(2);
+  });
+
   it('answers an unreachable server with reachable: false and the reason, and caches that too', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
