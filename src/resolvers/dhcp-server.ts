@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import { ConfigProblem } from './types/graph-types';
 import { AddServerInput } from './types/inputs';
 
 @Resolver(() => DhcpServer)
@@ -27,6 +28,13 @@ export class DhcpServerResolver {
   @Mutation(() => DhcpServer, { description: "Re-reads the server's file and takes over what changed outside the gateway" })
   syncServer(@Arg('name') name: string, @Ctx() ctx: Context): Promise<DhcpServer> {
     return ctx.services.servers.syncServer(name);
+  }
+
+  @FieldResolver(() => [ConfigProblem], {
+    description: "What the consistency review finds wrong in this server's file, and between it and its partners' files; empty when all is well",
+  })
+  problems(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<ConfigProblem[]> {
+    return ctx.services.review.serverProblems(server);
   }
 
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })

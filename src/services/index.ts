@@ -5,8 +5,10 @@ import type { Settings } from '../config';
 import type { Metrics } from '../metrics';
 import { LiveStateService } from './live-state';
 import { MutationRunner } from './mutation-runner';
+import { PartnerDownService } from './partner-down';
 import { QueryService } from './queries';
 import { RelationshipService } from './relationships';
+import { ReviewService } from './review';
 import { ScopeService } from './scopes';
 import { ServerService } from './servers';
 
@@ -16,6 +18,8 @@ export interface Services {
   scopes: ScopeService;
   queries: QueryService;
   liveState: LiveStateService;
+  partnerDown: PartnerDownService;
+  review: ReviewService;
 }
 
 /** The services of one caller: mutations they run are recorded as that caller's in the audit log. */
@@ -25,7 +29,8 @@ export type ServicesFor = (caller: MutationCaller) => Services;
 export function createServices(db: DataSource, readDb: DataSource, files: ChangeSetDeps, settings: Settings, metrics: Metrics): ServicesFor {
   const runner = new MutationRunner(db, files);
   const queries = new QueryService(readDb);
-  const liveState = new LiveStateService(settings, metrics);
+  const liveState = new LiveStateService(settings, metrics, db);
+  const review = new ReviewService(readDb, files, liveState);
   return (caller) => {
     const bound = runner.for(caller);
     return {
@@ -34,6 +39,8 @@ export function createServices(db: DataSource, readDb: DataSource, files: Change
       scopes: new ScopeService(bound, settings),
       queries,
       liveState,
+      partnerDown: new PartnerDownService(bound, settings),
+      review,
     };
   };
 }
