@@ -22,6 +22,8 @@ export interface LiveStateReaderOptions {
 export interface LiveStateReader {
   /** Never rejects: failures come back as `reachable: false` with `error`. */
   read(server: LiveStateServer, peerName: string): Promise<PeerLiveState>;
+  /** Drops the cached answer, after a change of the state (partner-down): the next read polls. */
+  forget(server: LiveStateServer, peerName: string): void;
 }
 
 interface CacheEntry {
@@ -73,7 +75,7 @@ export function createLiveStateReader(opts: LiveStateReaderOptions = {}): LiveSt
     read(server, peerName) {
       const now = Date.now();
       sweep(now);
-      const key = `${server.address}|${server.omapiPort}|${peerName}`;
+      const key = cacheKey(server, peerName);
       const cached = cache.get(key);
       if (cached && (cached.expiresAt === undefined || cached.expiresAt > now)) return cached.result;
 
@@ -93,8 +95,13 @@ export function createLiveStateReader(opts: LiveStateReaderOptions = {}): LiveSt
       });
       return entry.result;
     },
+    forget(server, peerName) {
+      cache.delete(cacheKey(server, peerName));
+    },
   };
 }
+
+const cacheKey = (server: LiveStateServer, peerName: string): string => `${server.address}|${server.omapiPort}|${peerName}`;
 
 /** One connection for all peers asked of this server; a failure to connect answers for all of them. */
 async function pollServer(batch: Batch, timeoutMs: number, record: (outcome: PollOutcome) => void): Promise<void> {

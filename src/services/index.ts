@@ -39,7 +39,7 @@ export function createServices(db: DataSource, readDb: DataSource, files: Change
       scopes: new ScopeService(bound, settings),
       queries,
       liveState,
-      partnerDown: new PartnerDownService(bound, settings),
+      partnerDown: new PartnerDownService(bound, settings, liveState),
       review,
     };
   };

@@ -12,8 +12,6 @@ export type PeerLiveStateWithHistory = PeerLiveState & PeerStateHistory;
 /** What both partners of a relationship say over OMAPI, with each server's operator-set port and key. */
 export class LiveStateService {
   private readonly reader: LiveStateReader;
-  /** the last answer folded into the history per server and peer, so a cached answer is recorded once */
-  private readonly recorded = new Map<string, { checkedAt: string; history: Promise<PeerStateHistory> }>();
 
   constructor(
     private readonly settings: Settings,
@@ -29,19 +27,20 @@ export class LiveStateService {
   }
 
   private async readOne(peerName: string, server: DhcpServer): Promise<PeerLiveStateWithHistory> {
-    const hooks = this.settings.hooksFor(server.name);
-    const state = await this.reader.read({ address: server.address, omapiPort: hooks.omapiPort, omapiKey: hooks.omapiKey ?? null }, peerName);
-    return { ...state, ...(await this.history(server.id, peerName, state)) };
+    const state = await this.reader.read(this.target(server), peerName);
+    // Every poll's answer goes into the history (a cached answer changes nothing there); through the write
+    // queue, so never inside a mutation's transaction.
+    const history = await writeQueue(this.db).run(() => recordAnswer(this.db.manager, server.id, peerName, state));
+    return { ...state, ...history };
   }
 
-  /** Every poll's answer goes into the database (through the write queue: never inside a mutation's transaction). */
-  private history(serverId: number, peerName: string, state: PeerLiveState): Promise<PeerStateHistory> {
-    const key = `${serverId}|${peerName}`;
-    const last = this.recorded.get(key);
-    if (last?.checkedAt === state.checkedAt) return last.history;
-    const history = writeQueue(this.db).run(() => recordAnswer(this.db.manager, serverId, peerName, state));
-    this.recorded.set(key, { checkedAt: state.checkedAt, history });
-    history.catch(() => this.recorded.delete(key));
-    return history;
+  /** After the server's state was changed: its next read asks it again. */
+  forget(peerName: string, server: DhcpServer): void {
+    this.reader.forget(this.target(server), peerName);
+  }
+
+  private target(server: DhcpServer) {
+    const hooks = this.settings.hooksFor(server.name);
+    return { address: server.address, omapiPort: hooks.omapiPort, omapiKey: hooks.omapiKey ?? null };
   }
 }

@@ -3,7 +3,7 @@ import type { DhcpServer } from '../entities';
 import { ConflictError } from '../errors';
 import { createLiveStateReader, recordAnswer, type PeerLiveState } from '../live-state';
 import { OmapiConnection, OmapiError, PARTNER_DOWN, updateFailoverLocalState } from '../omapi';
-import type { PeerLiveStateWithHistory } from './live-state';
+import type { LiveStateService, PeerLiveStateWithHistory } from './live-state';
 import { relationshipByName, serverById, serverByName } from './lookup';
 import type { MutationRunner } from './mutation-runner';
 
@@ -22,6 +22,7 @@ export class PartnerDownService {
   constructor(
     private readonly runner: MutationRunner,
     private readonly settings: Settings,
+    private readonly liveState: LiveStateService,
   ) {}
 
   setPartnerDown(relationship: string, serverName: string, force: boolean): Promise<PeerLiveStateWithHistory> {
@@ -49,6 +50,7 @@ export class PartnerDownService {
         if (!(err instanceof OmapiError)) throw err;
         throw new ConflictError(`server "${server.name}" did not take partner-down for failover peer "${rel.name}": ${err.message}`);
       }
+      this.liveState.forget(rel.name, server);
       const after = await this.read(server, rel.name);
       return { ...after, ...(await recordAnswer(tx, server.id, rel.name, after)) };
     });
