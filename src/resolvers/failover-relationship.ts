@@ -71,10 +71,10 @@ export class FailoverRelationshipResolver {
   setPartnerDown(
     @Arg('relationship') relationship: string,
     @Arg('server') server: string,
-    @Arg('force', () => Boolean, { defaultValue: false, description: 'Set partner-down even though the partner still answers over OMAPI' }) force: boolean,
+    @Arg('force', () => Boolean, { nullable: true, defaultValue: false, description: 'Set partner-down even though the partner still answers over OMAPI' }) force: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<PeerLiveState> {
-    return ctx.services.partnerDown.setPartnerDown(relationship, server, force);
+    return ctx.services.partnerDown.setPartnerDown(relationship, server, force === true);
   }
 
   @FieldResolver(() => [ConfigProblem], { description: 'What the consistency review finds wrong in the two files and the live state of the pair; empty when all is well' })

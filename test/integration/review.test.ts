@@ -3,10 +3,11 @@
  * addresses (so the live-state reads the review makes are refused at once and leave no machine), each case
  * with one change to a file, and the problem it must show. Files and dhcpd -t are real.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SEEDS_DIR } from '../../src/seed';
-import { describeWithDhcpd } from '../helpers/dhcpd';
+import { DHCPD, describeWithDhcpd } from '../helpers/dhcpd';
 import { Site } from '../helpers/site';
 
 const PRIMARY_ADDRESS = '127.0.0.20';
@@ -27,8 +28,8 @@ interface Problem {
 }
 
 /** Registers the (crafted) pair and returns what the review says of the relationship and of each server. */
-async function review(edit: { p?: (text: string) => string; s?: (text: string) => string } = {}) {
-  const site = await Site.start();
+async function review(edit: { p?: (text: string) => string; s?: (text: string) => string } = {}, env: Record<string, string> = {}, more: (site: Site) => Promise<void> = async () => {}) {
+  const site = await Site.start(env);
   try {
     const p = (edit.p ?? ((t) => t))(seedFile('dhcp-p'));
     const s = (edit.s ?? ((t) => t))(seedFile('dhcp-s'));
@@ -38,7 +39,8 @@ async function review(edit: { p?: (text: string) => string; s?: (text: string) =
       await site.ok(`mutation($input: AddServerInput!) { addServer(input: $input) { id } }`, { input: { name, address, configPath: `${name}.conf` } });
     }
     const data = await site.ok<{ failoverRelationship: { problems: Problem[] }; servers: { name: string; problems: { code: string; server: { name: string } | null }[] }[] }>(PROBLEMS, { rel: 'campus' });
-    return { relationship: data.failoverRelationship.problems, servers: Object.fromEntries(data.servers.map((x) => [x.name, x.problems])), site };
+    await more(site);
+    return { relationship: data.failoverRelationship.problems, servers: Object.fromEntries(data.servers.map((x) => [x.name, x.problems])) };
   } finally {
     await site.stop();
   }
@@ -120,5 +122,28 @@ describeWithDhcpd('the consistency review', () => {
     const r = await review({ p: replace('ddns-update-style none;', 'ddns-update-style none;\noption no-such-option 1;') });
     expect(r.relationship).toEqual([expect.objectContaining({ code: 'CURRENT_FILE_INVALID', severity: 'ERROR', server: { name: 'dhcp-p' } })]);
     expect(r.relationship[0].message).toMatch(/dhcpd -t refuses the current file of server "dhcp-p".*no-such-option/);
+  }, 30_000);
+
+  it('runs dhcpd -t on a current file once per content, not on every query', async () => {
+    // The real dhcpd behind a wrapper that counts its runs on the primary's file.
+    const counter = path.join(os.tmpdir(), `dhcpd-runs-${process.pid}`);
+    const wrapper = path.join(os.tmpdir(), `dhcpd-counting-${process.pid}`);
+    writeFileSync(counter, '');
+    writeFileSync(wrapper, `#!/bin/sh\necho run >> ${counter}\nexec ${DHCPD!} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const runs = () => readFileSync(counter, 'utf8').split('\n').filter(Boolean).length;
+    let afterFirst = 0;
+    await review({ p: replace('ddns-update-style none;', 'ddns-update-style none;\noption no-such-option 1;') }, { DHCPD_BIN: wrapper }, async (site) => {
+      afterFirst = runs();
+      for (let i = 0; i < 3; i++) expect((await site.ok<any>(PROBLEMS, { rel: 'campus' })).failoverRelationship.problems[0].code).toBe('CURRENT_FILE_INVALID');
+      expect(runs()).toBe(afterFirst);
+      // A new content is judged again.
+      writeFileSync(path.join(site.configRoot, 'dhcp-p.conf'), seedFile('dhcp-p'));
+      expect((await site.ok<any>(PROBLEMS, { rel: 'campus' })).failoverRelationship.problems).toEqual([]);
+      expect(runs()).toBe(afterFirst + 1);
+    });
+    rmSync(counter);
+    rmSync(wrapper);
+    expect(afterFirst).toBeGreaterThan(0);
   }, 30_000);
 });
