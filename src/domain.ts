@@ -50,6 +50,18 @@ export interface PeerLiveState {
   checkedAt: string;
 }
 
+/**
+ * What the gateway remembers of one server's state in one relationship (kept in the database, so it
+ * survives a restart of the gateway and a server that is down): taken from its own polls, so a time is
+ * when the gateway first saw it, at most one poll late.
+ */
+export interface PeerStateHistory {
+  /** when the state the server last reported began; null until the server has answered once */
+  stateSince: Date | null;
+  /** the last time the server was seen in partner-down; null if never */
+  lastPartnerDownAt: Date | null;
+}
+
 /** The knobs of a relationship (their defaults and bounds: services/failover/values.ts). */
 export interface FailoverValues {
   percentage: number;

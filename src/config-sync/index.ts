@@ -8,7 +8,7 @@ export { parse, stringify, type Cst, type CstNode, type CstBlock, type CstStatem
 export type { ParseError } from './dhcpd/parse-error';
 export { parseConfig, type ConfigModel, type SubnetModel, type PoolModel, type IpRangeModel, type SubnetParent } from './dhcpd/model';
 export type { FailoverPeerModel, PeerStatement } from './dhcpd/failover-peer';
-export { scopeStatements, type ScopeStatement } from './dhcpd/statements';
+export { compareStatements, scopeStatements, type ScopeStatement, type StatementDifference } from './dhcpd/statements';
 export { ConfigEditor } from './edit/config-editor';
 export type { PeerDeclaration, PoolSpec, SubnetSpec } from './edit/render';
 export { quoteString, ConfigValueError } from './edit/values';

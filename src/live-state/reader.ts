@@ -25,6 +25,8 @@ export interface LiveStateReader {
    * cached answer this caller accepts: a subscription's poller asks for one younger than its interval.
    */
   read(server: LiveStateServer, peerName: string, maxAgeMs?: number): Promise<PeerLiveState>;
+  /** Drops the cached answer, after a change of the state (partner-down): the next read polls. */
+  forget(server: LiveStateServer, peerName: string): void;
 }
 
 interface CacheEntry {
@@ -76,7 +78,7 @@ export function createLiveStateReader(opts: LiveStateReaderOptions = {}): LiveSt
     read(server, peerName, maxAgeMs = ttlMs) {
       const now = Date.now();
       sweep(now);
-      const key = `${server.address}|${server.omapiPort}|${peerName}`;
+      const key = cacheKey(server, peerName);
       const cached = cache.get(key);
       if (cached && (cached.answeredAt === undefined || now - cached.answeredAt < Math.min(ttlMs, maxAgeMs))) return cached.result;
 
@@ -96,8 +98,13 @@ export function createLiveStateReader(opts: LiveStateReaderOptions = {}): LiveSt
       });
       return entry.result;
     },
+    forget(server, peerName) {
+      cache.delete(cacheKey(server, peerName));
+    },
   };
 }
+
+const cacheKey = (server: LiveStateServer, peerName: string): string => `${server.address}|${server.omapiPort}|${peerName}`;
 
 /** One connection for all peers asked of this server; a failure to connect answers for all of them. */
 async function pollServer(batch: Batch, timeoutMs: number, record: (outcome: PollOutcome) => void): Promise<void> {

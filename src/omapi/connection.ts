@@ -24,6 +24,7 @@ export interface OmapiConnectOptions {
 }
 
 /** Result codes dhcpd puts in the `result` value of a status message (isc/result.h, includes/omapip/result.h). */
+const ISC_R_SUCCESS = 0;
 const ISC_R_NOTFOUND = 23;
 const DHCP_R_NOKEYS = 0x60009;
 const DHCP_R_KEY_UNKNOWN = 0x6000a;
@@ -89,6 +90,19 @@ export class OmapiConnection {
     throw new OmapiError('protocol', `unexpected OMAPI op ${response.op} in answer to open from ${this.endpoint}`);
   }
 
+  /**
+   * Opens the object as openObject does, then sends `update` with the given values for the handle dhcpd
+   * gave it (what omshell's `open` then `set …` / `update` does). dhcpd answers a status, result 0 on success.
+   */
+  async updateObject(type: string, object: OmapiValues, values: OmapiValues): Promise<void> {
+    const opened = await this.request(OmapiOp.open, [['type', Buffer.from(type, 'latin1')]], object);
+    if (opened.op === OmapiOp.status) throw this.statusError(opened);
+    if (opened.op !== OmapiOp.update) throw new OmapiError('protocol', `unexpected OMAPI op ${opened.op} in answer to open from ${this.endpoint}`);
+    const response = await this.request(OmapiOp.update, [], values, opened.handle);
+    if (response.op !== OmapiOp.status) throw new OmapiError('protocol', `unexpected OMAPI op ${response.op} in answer to update from ${this.endpoint}`);
+    if (statusResult(response) !== ISC_R_SUCCESS) throw this.statusError(response);
+  }
+
   close(): void {
     this.fail(new OmapiError('connection-closed', `connection to ${this.endpoint} closed`));
   }
@@ -124,12 +138,12 @@ export class OmapiConnection {
     throw new OmapiError('auth-failed', `authentication failed: ${this.endpoint} refused key "${key.name}" (${describeStatus(response)})`);
   }
 
-  private request(op: number, message: OmapiValues, object: OmapiValues): Promise<DecodedMessage> {
+  private request(op: number, message: OmapiValues, object: OmapiValues, handle = 0): Promise<DecodedMessage> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId;
     // Transaction ids are u32 and 0 means "not a response" in rid, so skip it when wrapping.
     this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
-    const bytes = encodeMessage({ authId: this.auth?.authId ?? 0, op, handle: 0, id, rid: 0, message, object }, this.auth?.signer);
+    const bytes = encodeMessage({ authId: this.auth?.authId ?? 0, op, handle, id, rid: 0, message, object }, this.auth?.signer);
     return new Promise<DecodedMessage>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, timer: this.timer(() => 'OMAPI answer') });
       this.socket.write(bytes);

@@ -48,6 +48,26 @@ export async function queryFailoverState(conn: OmapiConnection, peerName: string
   return { localState: stateValue(object, 'local-state', conn), partnerState: stateValue(object, 'partner-state', conn) };
 }
 
+/** dhcpd 4.x's number for partner-down (`enum failover_state` in includes/failover.h; it was 1 in dhcpd 3.0). */
+export const PARTNER_DOWN = 4;
+
+/**
+ * Sets the local state of the given peer on an open connection, as `omshell` does with `set local-state = 4`
+ * and `update`: dhcpd then acts as if it had been told its partner is down.
+ */
+export async function updateFailoverLocalState(conn: OmapiConnection, peerName: string, state: number): Promise<void> {
+  const value = Buffer.alloc(4);
+  value.writeUInt32BE(state, 0);
+  try {
+    await conn.updateObject('failover-state', [['name', Buffer.from(peerName, 'latin1')]], [['local-state', value]]);
+  } catch (err) {
+    if (err instanceof OmapiError && err.code === 'not-found') {
+      throw new OmapiError('not-found', `failover peer "${peerName}" not found on ${conn.endpoint}`);
+    }
+    throw err;
+  }
+}
+
 function stateValue(object: OmapiValues, name: string, conn: OmapiConnection): string {
   const v = findValue(object, name);
   if (v?.length !== 4) throw new OmapiError('protocol', `${conn.endpoint} sent no 4-byte "${name}" in the failover-state object`);

@@ -2,7 +2,15 @@
 export { HmacMd5Signer, type OmapiKey } from './auth';
 export { OmapiConnection, type OmapiConnectOptions } from './connection';
 export { OmapiError, type OmapiErrorCode } from './errors';
-export { type FailoverState, failoverStateName, queryFailoverState, readFailoverState, type ReadFailoverStateOptions } from './failover-state';
+export {
+  type FailoverState,
+  failoverStateName,
+  PARTNER_DOWN,
+  queryFailoverState,
+  readFailoverState,
+  type ReadFailoverStateOptions,
+  updateFailoverLocalState,
+} from './failover-state';
 export {
   type DecodedMessage,
   decodeMessage,

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { ConfigDrift } from '../entities/file-diff';
+import { ConfigProblem } from './types/graph-types';
 import { AddServerInput } from './types/inputs';
 
 @Resolver(() => DhcpServer)
@@ -34,6 +35,13 @@ export class DhcpServerResolver {
   @Mutation(() => String, { description: 'Forgets a server that is in no failover relationship, with its scopes; its file is left as it is. Returns the name' })
   removeServer(@Arg('name') name: string, @Ctx() ctx: Context): Promise<string> {
     return ctx.services.servers.removeServer(name);
+  }
+
+  @FieldResolver(() => [ConfigProblem], {
+    description: "What the consistency review finds wrong in this server's file, and between it and its partners' files; empty when all is well",
+  })
+  problems(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<ConfigProblem[]> {
+    return ctx.services.review.serverProblems(server);
   }
 
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })

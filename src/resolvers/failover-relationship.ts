@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { statusOf } from '../domain';
-import { DeconfigureAction, FailoverLiveState, FailoverStatus } from './types/graph-types';
+import { ConfigProblem, DeconfigureAction, FailoverLiveState, FailoverStatus, PeerLiveState } from './types/graph-types';
 import { CreateFailoverRelationshipInput, ModifyFailoverRelationshipInput } from './types/inputs';
 
 @Resolver(() => FailoverRelationship)
@@ -61,6 +61,25 @@ export class FailoverRelationshipResolver {
     @Ctx() ctx: Context,
   ): Promise<string[]> {
     return ctx.services.relationships.remove(server, names, action);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => PeerLiveState, {
+    description:
+      "Tells `server` over OMAPI that its partner is down (failover-state local-state 4), so it serves the whole pool after the MCLT; refused unless the server is in communications-interrupted and its partner cannot be reached (force waives the second condition). Returns the server's state read again after the change",
+  })
+  setPartnerDown(
+    @Arg('relationship') relationship: string,
+    @Arg('server') server: string,
+    @Arg('force', () => Boolean, { nullable: true, defaultValue: false, description: 'Set partner-down even though the partner still answers over OMAPI' }) force: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<PeerLiveState> {
+    return ctx.services.partnerDown.setPartnerDown(relationship, server, force === true);
+  }
+
+  @FieldResolver(() => [ConfigProblem], { description: 'What the consistency review finds wrong in the two files and the live state of the pair; empty when all is well' })
+  problems(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<ConfigProblem[]> {
+    return ctx.services.review.relationshipProblems(rel);
   }
 
   @FieldResolver(() => DhcpServer, { description: 'The primary server' })

@@ -1,4 +1,4 @@
-import { scopeStatements, type ConfigEditor, type ConfigModel, type ScopeStatement, type SubnetModel } from '../config-sync';
+import { compareStatements, scopeStatements, type ConfigEditor, type ConfigModel, type ScopeStatement, type SubnetModel } from '../config-sync';
 import type { Settings } from '../config';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 import { BadUserInputError, ConflictError } from '../errors';
@@ -188,15 +188,9 @@ function linkCopy(editor: ConfigEditor, model: ConfigModel, subnet: SubnetModel,
  * values is a difference. Settings only the partner has are its own and stay.
  */
 function missingStatements(wanted: ScopeStatement[], have: ScopeStatement[], where: string, differences: string[]): string[] {
-  const missing: string[] = [];
-  for (const key of new Set(wanted.map((s) => s.key))) {
-    const ours = wanted.filter((s) => s.key === key);
-    const theirs = have.filter((s) => s.key === key);
-    const values = (list: ScopeStatement[]) => list.map((s) => s.value).sort().join('; ');
-    if (theirs.length === 0) missing.push(...ours.map((s) => s.source));
-    else if (values(ours) !== values(theirs)) differences.push(`${where} has "${values(theirs)}" where the scope has "${values(ours)}"`);
-  }
-  return missing;
+  const { missing, differing } = compareStatements(wanted, have);
+  for (const d of differing) differences.push(`${where} has "${d.have}" where the scope has "${d.wanted}"`);
+  return missing.map((s) => s.source);
 }
 
 

@@ -5,8 +5,10 @@ import type { Metrics } from '../metrics';
 import { DriftService } from './drift';
 import { LiveStateService } from './live-state';
 import { MutationRunner, type RunnerDeps } from './mutation-runner';
+import { PartnerDownService } from './partner-down';
 import { QueryService } from './queries';
 import { RelationshipService } from './relationships';
+import { ReviewService } from './review';
 import { ScopeService } from './scopes';
 import { ServerService } from './servers';
 
@@ -17,6 +19,8 @@ export interface Services {
   queries: QueryService;
   liveState: LiveStateService;
   drift: DriftService;
+  partnerDown: PartnerDownService;
+  review: ReviewService;
 }
 
 /** The services of one caller: mutations they run are recorded as that caller's in the audit log. */
@@ -27,8 +31,9 @@ export function createServices(deps: RunnerDeps, readDb: DataSource, settings: S
   const runner = new MutationRunner(deps);
   const { files } = deps;
   const queries = new QueryService(readDb);
-  const liveState = new LiveStateService(settings, metrics);
+  const liveState = new LiveStateService(settings, metrics, deps.db, deps.writers);
   const drift = new DriftService(files);
+  const review = new ReviewService(readDb, files, liveState);
   return (caller) => {
     const bound = runner.for(caller);
     return {
@@ -38,6 +43,8 @@ export function createServices(deps: RunnerDeps, readDb: DataSource, settings: S
       queries,
       liveState,
       drift,
+      partnerDown: new PartnerDownService(bound, settings, liveState),
+      review,
     };
   };
 }

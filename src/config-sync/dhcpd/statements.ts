@@ -68,3 +68,29 @@ function sourceOf(text: string, statement: CstStatement): string {
   const indent = /^[ \t]*/.exec(text.slice(lineStart, statement.start))?.[0] ?? '';
   return lines.map((line, i) => (i > 0 && line.startsWith(indent) ? line.slice(indent.length) : line)).join('\n');
 }
+
+/** One setting two statement lists both make, with other values (each side's values joined by `; `). */
+export interface StatementDifference {
+  key: string;
+  wanted: string;
+  have: string;
+}
+
+/**
+ * Compares the settings of one side (`wanted`) with another's (`have`), setting by setting: those `have`
+ * lacks entirely are `missing`, those it makes with other values are `differing`. Settings only `have`
+ * makes are not reported (compare the other way round to see them). The one rule for "the same scope"
+ * on two servers, used when a scope is mirrored and when a pair is reviewed.
+ */
+export function compareStatements(wanted: ScopeStatement[], have: ScopeStatement[]): { missing: ScopeStatement[]; differing: StatementDifference[] } {
+  const missing: ScopeStatement[] = [];
+  const differing: StatementDifference[] = [];
+  const values = (list: ScopeStatement[]) => list.map((s) => s.value).sort().join('; ');
+  for (const key of new Set(wanted.map((s) => s.key))) {
+    const ours = wanted.filter((s) => s.key === key);
+    const theirs = have.filter((s) => s.key === key);
+    if (theirs.length === 0) missing.push(...ours);
+    else if (values(ours) !== values(theirs)) differing.push({ key, wanted: values(ours), have: values(theirs) });
+  }
+  return { missing, differing };
+}

@@ -9,12 +9,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server, Socket } from 'node:net';
-import { type OmapiConnectOptions, readFailoverState } from '../../../src/omapi';
+import { OmapiConnection, type OmapiConnectOptions, PARTNER_DOWN, readFailoverState, updateFailoverLocalState } from '../../../src/omapi';
 import { type Frame, PRIMARY_CONF, SECONDARY_CONF, TEST_KEY, writeExchange } from '../../fixtures/omapi/exchange';
 import { canRunNetns, dhcpdBinary, NetnsLab } from '../../helpers/netns';
 
 const OMAPI_PORT = 7911;
 const enabled = process.env.CAPTURE_OMAPI_FIXTURES === '1' && canRunNetns();
+/** The partner-down exchanges need a pair taken apart twice, so they are captured on their own. */
+const partnerDownEnabled = process.env.CAPTURE_OMAPI_FIXTURES === 'partner-down' && canRunNetns();
 
 (enabled ? describe : describe.skip)('capture OMAPI fixtures from a real dhcpd pair', () => {
   let lab: NetnsLab;
@@ -94,6 +96,67 @@ const enabled = process.env.CAPTURE_OMAPI_FIXTURES === '1' && canRunNetns();
       frames,
     );
   });
+});
+
+(partnerDownEnabled ? describe : describe.skip)('capture the partner-down exchanges from a real dhcpd pair', () => {
+  let lab: NetnsLab;
+  const version = () => spawnSync(dhcpdBinary() ?? 'dhcpd', ['--version'], { encoding: 'utf8' }).stderr.trim();
+  const start = async () => {
+    await Promise.all([lab.startDhcpd('primary', PRIMARY_CONF), lab.startDhcpd('secondary', SECONDARY_CONF)]);
+    await Promise.all(['primary', 'secondary'].map((n) => lab.waitForLog(n, /Both servers normal/, 60_000)));
+  };
+
+  beforeAll(async () => {
+    lab = NetnsLab.create({ nodes: ['primary', 'secondary'] });
+    await start();
+  }, 90_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  it('records our update of local-state on the keyed primary, then omshell\'s on the secondary', async () => {
+    await lab.killDhcpd('secondary');
+    await lab.waitForLog('primary', /I move from normal to communications-interrupted/, 30_000);
+    const ours = await record(lab.address('primary'), async (port) => {
+      const conn = await OmapiConnection.connect({ host: '127.0.0.1', port, key: TEST_KEY, timeoutMs: 2000, firstId: 0x6000 });
+      try {
+        await updateFailoverLocalState(conn, 'pair', PARTNER_DOWN);
+      } finally {
+        conn.close();
+      }
+    });
+    await lab.waitForLog('primary', /I move from communications-interrupted to partner-down/, 10_000);
+    writeExchange(
+      'update-partner-down-signed.hex',
+      [
+        'HMAC-MD5: authenticator open, signed open of failover-state "pair", then a signed update setting local-state to 4; dhcpd answers a status.',
+        `Captured ${new Date().toISOString()} from ${version()} (primary of test/fixtures/omapi/dhcpd/primary.conf, secondary stopped: primary in communications-interrupted).`,
+        `Client: this project's OmapiConnection, firstId 0x6000, key "${TEST_KEY.name}". dhcpd logged "I move from communications-interrupted to partner-down".`,
+      ],
+      ours,
+    );
+
+    // The secondary in its turn: the pair back to normal, the primary stopped.
+    await lab.killDhcpd('primary');
+    await start();
+    await lab.killDhcpd('primary');
+    await lab.waitForLog('secondary', /I move from normal to communications-interrupted/, 30_000);
+    const omshell = await record(lab.address('secondary'), async (port) => {
+      const script = ['server 127.0.0.1', `port ${port}`, 'connect', 'new failover-state', 'set name = "pair"', 'open', 'set local-state = 4', 'update', ''];
+      expect(await runOmshell(script.join('\n'))).toMatch(/local-state = 4\n/);
+    });
+    await lab.waitForLog('secondary', /I move from communications-interrupted to partner-down/, 10_000);
+    writeExchange(
+      'omshell-update-partner-down.hex',
+      [
+        "ISC's omshell setting partner-down: the reference for our update message (omshell's first id is glibc random()'s first value, 0x6b8b4567).",
+        `Captured ${new Date().toISOString()} from ${version()} (secondary of test/fixtures/omapi/dhcpd/secondary.conf, primary stopped).`,
+        'omshell commands: server / port / connect / new failover-state / set name = "pair" / open / set local-state = 4 / update',
+      ],
+      omshell,
+    );
+  }, 180_000);
 });
 
 function runOmshell(input: string): Promise<string> {

@@ -3,7 +3,16 @@
  * captured request bytes (same first transaction id), and make the right thing of dhcpd's captured answers.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { failoverStateName, OmapiError, readFailoverState, type ReadFailoverStateOptions } from '../../../src/omapi';
+import {
+  failoverStateName,
+  OmapiConnection,
+  OmapiError,
+  PARTNER_DOWN,
+  readFailoverState,
+  type OmapiKey,
+  type ReadFailoverStateOptions,
+  updateFailoverLocalState,
+} from '../../../src/omapi';
 import { type Frame, readExchange, TEST_KEY } from '../../fixtures/omapi/exchange';
 
 interface Replay {
@@ -106,6 +115,41 @@ describe('readFailoverState against captured dhcpd answers', () => {
     frames[frames.length - 1] = { direction: 'S>C', bytes: answer };
     const err = await readVia(frames, { peerName: 'pair', key: TEST_KEY, firstId: 0x2000 });
     expect(err).toMatchObject({ code: 'auth-failed', message: expect.stringMatching(/has a bad signature$/) });
+  });
+});
+
+/** Sets partner-down through a replay of a captured exchange; resolves with the error, if any. */
+async function setPartnerDownVia(frames: Frame[], opts: { key?: OmapiKey; firstId: number }): Promise<unknown> {
+  const r = await replay(frames);
+  try {
+    const conn = await OmapiConnection.connect({ host: '127.0.0.1', port: r.port, timeoutMs: 2000, ...opts });
+    const result = await updateFailoverLocalState(conn, 'pair', PARTNER_DOWN).catch((err: unknown) => err);
+    conn.close();
+    await r.done;
+    return result;
+  } finally {
+    await r.close();
+  }
+}
+
+describe('updateFailoverLocalState (partner-down) against captured exchanges', () => {
+  it("sends exactly omshell's open and update bytes (set local-state = 4) and takes dhcpd's status 0", async () => {
+    // omshell's first transaction id is glibc random()'s first value; with it our bytes must be omshell's.
+    await expect(setPartnerDownVia(readExchange('omshell-update-partner-down.hex'), { firstId: 0x6b8b4567 })).resolves.toBeUndefined();
+  });
+
+  it('signs the update with the key and checks the signed status', async () => {
+    await expect(setPartnerDownVia(readExchange('update-partner-down-signed.hex'), { key: TEST_KEY, firstId: 0x6000 })).resolves.toBeUndefined();
+  });
+
+  it('reports a status other than success as an error', async () => {
+    const frames = readExchange('omshell-update-partner-down.hex');
+    const status = Buffer.from(frames[frames.length - 1].bytes);
+    // the result value (u32) ends 4 bytes before the two empty value lists
+    status.writeUInt32BE(23, status.length - 8);
+    frames[frames.length - 1] = { direction: 'S>C', bytes: status };
+    const err = await setPartnerDownVia(frames, { firstId: 0x6b8b4567 });
+    expect(err).toMatchObject({ code: 'not-found', message: expect.stringMatching(/^failover peer "pair" not found on 127\.0\.0\.1:\d+$/) });
   });
 });
 

@@ -1,0 +1,24 @@
+/**
+ * The consistency review of servers and failover pairs: each check is one file, a function from plain input
+ * to ConfigProblem[] (Stork's config-review checkers); a new check is one file and one line below.
+ */
+import { currentFileInvalid } from './current-file-invalid';
+import { fileUnreadable } from './file-unreadable';
+import { noOmapi } from './no-omapi';
+import { peerDeclarationsDiffer } from './peer-declarations-differ';
+import { poolsDiffer } from './pools-differ';
+import type { ConfigProblem, PairCheck, PairInput, ServerCheck, ServerInput } from './problem';
+import { scopeOnOneSide } from './scope-on-one-side';
+import { statesDisagree } from './states-disagree';
+import { subnetStatementsDiffer } from './subnet-statements-differ';
+
+export { Severity, type ConfigProblem, type PairInput, type ServerInput, type ServerSide } from './problem';
+
+/** Checks of one server's own file. (DRIFT, a file changed since the gateway last saw it, belongs here.) */
+export const SERVER_CHECKS: readonly ServerCheck[] = [fileUnreadable, currentFileInvalid, noOmapi];
+
+/** Checks of the two files of a relationship against each other, and of what both partners say live. */
+export const PAIR_CHECKS: readonly PairCheck[] = [scopeOnOneSide, poolsDiffer, subnetStatementsDiffer, peerDeclarationsDiffer, statesDisagree];
+
+export const reviewServer = (input: ServerInput): ConfigProblem[] => SERVER_CHECKS.flatMap((check) => check(input));
+export const reviewPair = (input: PairInput): ConfigProblem[] => PAIR_CHECKS.flatMap((check) => check(input));
