@@ -113,7 +113,7 @@ describeWithDhcpd('limits on what one GraphQL request may ask', () => {
 
   test('a page larger than allowed is refused by the field itself, and a page size that is no Int by its type', async () => {
     const big = await postGraphQL(site, { query: '{ scopes(first: 100000) { totalCount } }' });
-    expect(big.json.errors).toEqual([expect.objectContaining({ message: 'first must be an integer from 0 to 500, got 501', extensions: { code: 'BAD_USER_INPUT', field: 'first' } })]);
+    expect(big.json.errors).toEqual([expect.objectContaining({ message: 'first must be an integer from 0 to 500, got 100000', extensions: { code: 'BAD_USER_INPUT', field: 'first' } })]);
     const huge = await postGraphQL(site, { query: 'query($n: Int) { scopes(first: $n) { totalCount } }', variables: { n: 2 ** 40 } });
     expect(huge.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const negative = await postGraphQL(site, { query: '{ scopes(first: -1) { totalCount } }' });
