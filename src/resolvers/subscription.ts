@@ -5,7 +5,7 @@ import { FailoverStatus, statusOf, type PeerLiveState } from '../domain';
 import { FailoverRelationship } from '../entities';
 import { createLoaders } from '../loaders';
 import { LiveStateFeed, type Deliver, type LiveStateTransport, type RelationshipLiveState } from '../live-state';
-import type { LiveStateService } from '../services/live-state';
+import type { LiveStateService } from '../services/failover/live-state';
 import { relationshipByName } from '../services/lookup';
 import { FailoverLiveState } from './types/graph-types';
 

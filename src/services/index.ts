@@ -2,15 +2,15 @@ import type { DataSource } from 'typeorm';
 import type { MutationCaller } from '../audit/audit-record';
 import type { Settings } from '../config';
 import type { Metrics } from '../metrics';
-import { DriftService } from './drift';
-import { LiveStateService } from './live-state';
-import { MutationRunner, type RunnerDeps } from './mutation-runner';
-import { PartnerDownService } from './partner-down';
-import { QueryService } from './queries';
-import { RelationshipService } from './relationships';
-import { ReviewService } from './review';
-import { ScopeService } from './scopes';
-import { ServerService } from './servers';
+import { DriftService } from './servers/drift';
+import { LiveStateService } from './failover/live-state';
+import { MutationRunner, type RunnerDeps } from './mutation/runner';
+import { PartnerDownService } from './failover/partner-down';
+import { QueryService } from './queries/queries';
+import { RelationshipService } from './failover/relationships';
+import { ReviewService } from './queries/review';
+import { ScopeService } from './scopes/scopes';
+import { ServerService } from './servers/servers';
 
 export interface Services {
   servers: ServerService;

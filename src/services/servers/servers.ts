@@ -1,17 +1,17 @@
-import type { ConfigModel } from '../config-sync';
-import { checkCurrentFile, readOrFail, unreadableFile, type ChangeSetDeps } from '../config-sync/apply/change-set';
-import { sha256 } from '../config-sync/apply/model-cache';
-import { FileStates } from '../db/file-states';
-import type { Settings } from '../config';
-import type { AddServerInput } from '../domain';
-import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { ConflictError } from '../errors';
-import { formatIpv4 } from '../net/ipv4';
-import { checkName, ipv4Input } from './input';
+import type { ConfigModel } from '../../config-sync';
+import { checkCurrentFile, readOrFail, unreadableFile, type ChangeSetDeps } from '../../config-sync/apply/change-set';
+import { sha256 } from '../../config-sync/apply/model-cache';
+import { FileStates } from '../../db/file-states';
+import type { Settings } from '../../config';
+import type { AddServerInput } from '../../domain';
+import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
+import { ConflictError } from '../../errors';
+import { formatIpv4 } from '../../net/ipv4';
+import { checkName, ipv4Input } from '../input';
 import { resolveConfigPath, sameFile } from './config-path';
 import { importModel } from './import';
-import { serverByName } from './lookup';
-import type { MutationRunner, MutationTx } from './mutation-runner';
+import { serverByName } from '../lookup';
+import type { MutationRunner, MutationTx } from '../mutation/runner';
 
 /** Registration and import of DHCP servers. Import reads files and never writes one. */
 export class ServerService {

@@ -1,9 +1,9 @@
-import type { PeerDeclaration, FailoverPeerModel } from '../config-sync';
-import { FAILOVER_BOUNDS, type FailoverValues } from '../domain';
-import type { DhcpServer, FailoverRelationship } from '../entities';
+import type { PeerDeclaration, FailoverPeerModel } from '../../config-sync';
+import { FAILOVER_BOUNDS, type FailoverValues } from '../../domain';
+import type { DhcpServer, FailoverRelationship } from '../../entities';
 
 export type { FailoverValues };
-import { BadUserInputError } from '../errors';
+import { BadUserInputError } from '../../errors';
 
 /** Defaults of a relationship's knobs (docs/api.md) and their bounds. */
 

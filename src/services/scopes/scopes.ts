@@ -1,14 +1,14 @@
 import { MoreThan } from 'typeorm';
-import type { Settings } from '../config';
-import { sameRanges, type AddPoolInput, type CreateScopeInput, type IpRange } from '../domain';
-import { FailoverRelationship, Pool, Scope } from '../entities';
-import { BadUserInputError, ConflictError } from '../errors';
-import type { Cidr } from '../net/ipv4';
-import { checkName, checkRanges, cidrInput } from './input';
-import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn, writeDeclarations } from './failover-membership';
+import type { Settings } from '../../config';
+import { sameRanges, type AddPoolInput, type CreateScopeInput, type IpRange } from '../../domain';
+import { FailoverRelationship, Pool, Scope } from '../../entities';
+import { BadUserInputError, ConflictError } from '../../errors';
+import type { Cidr } from '../../net/ipv4';
+import { checkName, checkRanges, cidrInput } from '../input';
+import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn, writeDeclarations } from '../failover/membership';
 import { checkNetworkFree, checkNetworkFreeInFile } from './networks';
-import { poolById, poolsOf, relationshipByName, scopeById, serverById, serverByName } from './lookup';
-import type { MutationRunner } from './mutation-runner';
+import { poolById, poolsOf, relationshipByName, scopeById, serverById, serverByName } from '../lookup';
+import type { MutationRunner } from '../mutation/runner';
 
 /** Scopes (subnets) and their pools. */
 export class ScopeService {

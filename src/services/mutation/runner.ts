@@ -1,13 +1,13 @@
 import { createTwoFilesPatch } from 'diff';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { MutationCaller } from '../audit/audit-record';
-import { recordDryRun, recordFailure, recordSuccess } from '../audit/record';
-import { ChangeSet, RestoreFailedError, type ChangeSetDeps, type FileChange, type ServerRef } from '../config-sync/apply/change-set';
-import { Journal, recoverOpenChanges } from '../config-sync/apply/journal';
-import { sha256 } from '../config-sync/apply/model-cache';
-import { FileStates } from '../db/file-states';
-import type { Writers } from '../db/writers';
-import type { FileChange as AuditedChange } from '../entities/file-change';
+import type { MutationCaller } from '../../audit/audit-record';
+import { recordDryRun, recordFailure, recordSuccess } from '../../audit/record';
+import { ChangeSet, RestoreFailedError, type ChangeSetDeps, type FileChange, type ServerRef } from '../../config-sync/apply/change-set';
+import { Journal, recoverOpenChanges } from '../../config-sync/apply/journal';
+import { sha256 } from '../../config-sync/apply/model-cache';
+import { FileStates } from '../../db/file-states';
+import type { Writers } from '../../db/writers';
+import type { FileChange as AuditedChange } from '../../entities/file-change';
 
 /** What a mutation's work gets: its transaction, the file side of its change, and the servers' locks. */
 export interface MutationTx {

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { ConfigModel } from '../config-sync';
-import { Scope } from '../entities';
-import { ConflictError } from '../errors';
-import { Cidr, overlaps, parseCidr } from '../net/ipv4';
+import type { ConfigModel } from '../../config-sync';
+import { Scope } from '../../entities';
+import { ConflictError } from '../../errors';
+import { Cidr, overlaps, parseCidr } from '../../net/ipv4';
 
 /** The first of `networks` (canonical CIDR texts) that shares an address with `cidr`, skipping `except`. */
 function firstOverlap(cidr: Cidr, networks: string[], except?: string): string | undefined {

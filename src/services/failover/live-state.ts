@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { Settings } from '../config';
-import type { Writers } from '../db/writers';
-import type { PeerStateHistory } from '../domain';
-import type { DhcpServer } from '../entities';
-import { createLiveStateReader, LiveStateReader, PeerLiveState, recordAnswer } from '../live-state';
-import type { Metrics } from '../metrics';
+import type { Settings } from '../../config';
+import type { Writers } from '../../db/writers';
+import type { PeerStateHistory } from '../../domain';
+import type { DhcpServer } from '../../entities';
+import { createLiveStateReader, LiveStateReader, PeerLiveState, recordAnswer } from '../../live-state';
+import type { Metrics } from '../../metrics';
 
 /** One side as the API shows it: what it says now, and what the gateway remembers of it. */
 export type PeerLiveStateWithHistory = PeerLiveState & PeerStateHistory;

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { sha256, type ValidationResult } from '../config-sync';
-import type { ChangeSetDeps } from '../config-sync/apply/change-set';
-import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { reviewPair, reviewServer, type ConfigProblem, type ServerSide } from '../review';
-import type { LiveStateService } from './live-state';
+import { sha256, type ValidationResult } from '../../config-sync';
+import type { ChangeSetDeps } from '../../config-sync/apply/change-set';
+import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
+import { reviewPair, reviewServer, type ConfigProblem, type ServerSide } from '../../review';
+import type { LiveStateService } from '../failover/live-state';
 
 /**
  * The consistency review (src/review) fed from the servers' current files, the database and the live state.

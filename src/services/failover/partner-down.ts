@@ -1,11 +1,11 @@
-import type { Settings } from '../config';
-import type { DhcpServer } from '../entities';
-import { ConflictError } from '../errors';
-import { createLiveStateReader, recordAnswer, type PeerLiveState } from '../live-state';
-import { OmapiConnection, OmapiError, PARTNER_DOWN, updateFailoverLocalState } from '../omapi';
+import type { Settings } from '../../config';
+import type { DhcpServer } from '../../entities';
+import { ConflictError } from '../../errors';
+import { createLiveStateReader, recordAnswer, type PeerLiveState } from '../../live-state';
+import { OmapiConnection, OmapiError, PARTNER_DOWN, updateFailoverLocalState } from '../../omapi';
 import type { LiveStateService, PeerLiveStateWithHistory } from './live-state';
-import { relationshipByName, serverById, serverByName } from './lookup';
-import type { MutationRunner } from './mutation-runner';
+import { relationshipByName, serverById, serverByName } from '../lookup';
+import type { MutationRunner } from '../mutation/runner';
 
 const OMAPI_TIMEOUT_MS = 2000;
 

@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import type { ConfigModel } from '../config-sync';
-import { insertScopes, replacePoolsOfServer, type ScopeRow } from '../db/rows';
-import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { FailoverRole, roleIn, type IpRange } from '../domain';
-import { DEFAULTS, valuesFromDeclaration } from './failover-values';
+import type { ConfigModel } from '../../config-sync';
+import { insertScopes, replacePoolsOfServer, type ScopeRow } from '../../db/rows';
+import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
+import { FailoverRole, roleIn, type IpRange } from '../../domain';
+import { DEFAULTS, valuesFromDeclaration } from '../failover/values';
 
 /**
  * Reads what a server's file declares into the database: its subnets (as scopes), their pools and ranges,

@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BadUserInputError, ForbiddenError } from '../errors';
+import { BadUserInputError, ForbiddenError } from '../../errors';
 
 /**
  * Resolves a server's configPath (absolute, or relative to CONFIG_ROOT) and confines it to CONFIG_ROOT:

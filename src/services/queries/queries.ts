@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { pageOf, type Page } from '../pagination';
-import { parseId } from './lookup';
+import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
+import { pageOf, type Page } from '../../pagination';
+import { parseId } from '../lookup';
 
 /** The read side behind the top-level query fields. */
 export class QueryService {

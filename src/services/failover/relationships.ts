@@ -1,12 +1,12 @@
-import type { Settings } from '../config';
-import { DhcpServer, FailoverRelationship, Scope } from '../entities';
-import { DeconfigureAction, FailoverStatus, roleIn, statusOf, type CreateRelationshipInput, type ModifyRelationshipInput } from '../domain';
-import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
-import { checkName } from './input';
-import { DEFAULTS, FailoverValues, checkValues } from './failover-values';
-import { checkCanJoin, joinRelationship, leaveRelationship, loadPair, writeDeclarations } from './failover-membership';
-import { relationshipByName, scopeById, serverByName } from './lookup';
-import type { MutationRunner } from './mutation-runner';
+import type { Settings } from '../../config';
+import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
+import { DeconfigureAction, FailoverStatus, roleIn, statusOf, type CreateRelationshipInput, type ModifyRelationshipInput } from '../../domain';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../errors';
+import { checkName } from '../input';
+import { DEFAULTS, FailoverValues, checkValues } from './values';
+import { checkCanJoin, joinRelationship, leaveRelationship, loadPair, writeDeclarations } from './membership';
+import { relationshipByName, scopeById, serverByName } from '../lookup';
+import type { MutationRunner } from '../mutation/runner';
 
 /** Failover relationships: their lifecycle, and which scopes are in them. */
 export class RelationshipService {

@@ -1,13 +1,13 @@
-import { compareStatements, scopeStatements, type ConfigEditor, type ConfigModel, type ScopeStatement, type SubnetModel } from '../config-sync';
-import type { Settings } from '../config';
-import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
-import { BadUserInputError, ConflictError } from '../errors';
-import { cidrInput } from './input';
-import { DeconfigureAction, roleIn, type FailoverRole, type IpRange } from '../domain';
-import { checkNetworkFree } from './networks';
-import { poolsOf, serverById } from './lookup';
-import type { MutationTx } from './mutation-runner';
-import { peerDeclarations } from './failover-values';
+import { compareStatements, scopeStatements, type ConfigEditor, type ConfigModel, type ScopeStatement, type SubnetModel } from '../../config-sync';
+import type { Settings } from '../../config';
+import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../entities';
+import { BadUserInputError, ConflictError } from '../../errors';
+import { cidrInput } from '../input';
+import { DeconfigureAction, roleIn, type FailoverRole, type IpRange } from '../../domain';
+import { checkNetworkFree } from '../scopes/networks';
+import { poolsOf, serverById } from '../lookup';
+import type { MutationTx } from '../mutation/runner';
+import { peerDeclarations } from './values';
 
 /** The two servers of a relationship, loaded once per mutation. */
 export interface Pair {
