@@ -16,8 +16,11 @@ export interface Pair {
   secondary: DhcpServer;
 }
 
-export async function loadPair({ tx }: MutationTx, rel: FailoverRelationship): Promise<Pair> {
-  return { rel, primary: await serverById(tx, rel.primaryServerId), secondary: await serverById(tx, rel.secondaryServerId) };
+/** Also takes both servers' locks, in id order, before either file is read: pair mutations never deadlock. */
+export async function loadPair(m: MutationTx, rel: FailoverRelationship): Promise<Pair> {
+  const pair = { rel, primary: await serverById(m.tx, rel.primaryServerId), secondary: await serverById(m.tx, rel.secondaryServerId) };
+  await m.lock(pair.primary, pair.secondary);
+  return pair;
 }
 
 export const roleOn = (pair: Pair, server: DhcpServer): FailoverRole => roleIn(pair.rel, server.id);

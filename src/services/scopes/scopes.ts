@@ -25,13 +25,13 @@ export class ScopeService {
       const server = await serverByName(m.tx, input.server);
       const rel = input.failoverRelationship != null ? await relationshipByName(m.tx, input.failoverRelationship) : null;
       if (rel && pools.length === 0) throw new BadUserInputError('a scope in a failover relationship needs at least one pool', 'pools');
+      const pair = rel ? await loadPair(m, rel) : null;
       await checkNetworkFree(m.tx, server.id, server.name, cidr);
       checkNetworkFreeInFile(await m.changes.model(server), server.name, cidr);
       (await m.changes.editor(server)).addSubnet({ network: cidr.text, pools: pools.map((ranges) => ({ ranges })) });
       const scope = await m.tx.save(Scope, m.tx.create(Scope, { serverId: server.id, network: cidr.text, name: input.name ?? null, enabled: true, failoverRelationshipId: null, failoverRole: null }));
       if (pools.length) await m.tx.insert(Pool, pools.map((ranges, position) => ({ scopeId: scope.id, position, ranges })));
-      if (rel) {
-        const pair = await loadPair(m, rel);
+      if (pair) {
         await checkCanJoin(m, pair, scope);
         await joinRelationship(m, pair, scope);
         await writeDeclarations(m, pair, this.settings);
@@ -46,14 +46,14 @@ export class ScopeService {
       const scope = await scopeById(m.tx, input.scopeId);
       if (!scope.enabled) throw new ConflictError(`scope ${scope.id} (${scope.network}) is disabled; add it to a failover relationship to enable it again`);
       const server = await serverById(m.tx, scope.serverId);
+      const rel = scope.failoverRelationshipId !== null ? await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId }) : null;
+      const pair = rel ? await loadPair(m, rel) : null;
       const model = await m.changes.model(server);
       const subnet = subnetIn(model, scope, server);
       const existing = [...subnet.ranges, ...subnet.pools.flatMap((p) => p.ranges)].map((r) => ({ start: r.start, end: r.end }));
       const ranges = checkRanges(cidrInput(scope.network, 'network'), input.ranges ?? [], existing);
-      const rel = scope.failoverRelationshipId !== null ? await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId }) : null;
       const targets: { scope: Scope; server: typeof server }[] = [{ scope, server }];
-      if (rel) {
-        const pair = await loadPair(m, rel);
+      if (rel && pair) {
         const partner = partnerOf(pair, server);
         const copy = await m.tx.findOneBy(Scope, { serverId: partner.id, network: scope.network, failoverRelationshipId: rel.id });
         if (!copy) throw new ConflictError(`the partner copy of scope ${scope.network} on server "${partner.name}" is missing; run syncServer first`);
