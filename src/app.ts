@@ -24,6 +24,7 @@ import { Metrics } from './metrics';
 import { LocalFiles } from './transport/local';
 import { createSchema } from './schema';
 import { createServices, ServicesFor } from './services';
+import { UtilizationService } from './services/utilization';
 
 export interface Gateway {
   app: express.Express;
@@ -55,6 +56,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   // GATEWAY_ADMIN_TOKEN and the api_token table (src/auth); the audit log of mutations (src/audit).
   const auth = options.auth ?? tokenAuthenticator(db, settings.adminToken);
   const audit = new AuditLog(db);
+  const utilization = new UtilizationService(settings, files.filesOf, readDb, metrics.registry, log);
 
   const apollo = new ApolloServer<Context>({
     schema: await createSchema(),
@@ -104,7 +106,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     expressMiddleware(apollo, {
       // Every GraphQL request needs a valid token (401 otherwise); roles are checked per field (schema.ts).
       context: async ({ req }) => {
-        const context = await createContext({ db: readDb, services, auth, audit }, req);
+        const context = await createContext({ db: readDb, services, auth, audit, utilization }, req);
         if (!context.user) throw unauthenticatedRequest();
         return context;
       },

@@ -8,6 +8,7 @@ import { bearerToken } from './auth/authenticate';
 import type { Caller } from './auth/roles';
 import { createLoaders, Loaders } from './loaders';
 import type { Services, ServicesFor } from './services';
+import type { RequestUtilization, UtilizationService } from './services/utilization';
 
 export interface Context {
   requestId: string;
@@ -21,6 +22,8 @@ export interface Context {
    * request's services record it. An object of its own: Apollo hands resolvers a copy of the context.
    */
   caller: MutationCaller;
+  /** pool utilisation from the lease files, each server's file read at most once per request */
+  utilization: RequestUtilization;
 }
 
 export interface ContextDeps {
@@ -29,18 +32,21 @@ export interface ContextDeps {
   services: ServicesFor;
   auth: Authenticator;
   audit: AuditLog;
+  utilization: UtilizationService;
 }
 
 /** Built afresh for every request: loaders are never shared between requests (nor users). */
 export async function createContext(deps: ContextDeps, req: Pick<IncomingMessage, 'headers'>): Promise<Context> {
   const header = req.headers.authorization;
   const caller: MutationCaller = {};
+  const loaders = createLoaders(deps.db);
   return {
     requestId: randomUUID(),
     user: await deps.auth.authenticate(bearerToken(Array.isArray(header) ? header[0] : header)),
-    loaders: createLoaders(deps.db),
+    loaders,
     services: deps.services(caller),
     audit: deps.audit,
     caller,
+    utilization: deps.utilization.forRequest(loaders),
   };
 }

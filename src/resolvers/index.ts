@@ -3,5 +3,15 @@ import { DhcpServerResolver } from './dhcp-server';
 import { FailoverRelationshipResolver } from './failover-relationship';
 import { PoolResolver } from './pool';
 import { ScopeResolver } from './scope';
+import { FailoverRelationshipUtilizationResolver, PoolUtilizationResolver, ScopeUtilizationResolver } from './utilization';
 
-export const resolvers = [DhcpServerResolver, FailoverRelationshipResolver, ScopeResolver, PoolResolver, AuditLogResolver] as const;
+export const resolvers = [
+  DhcpServerResolver,
+  FailoverRelationshipResolver,
+  ScopeResolver,
+  PoolResolver,
+  AuditLogResolver,
+  PoolUtilizationResolver,
+  ScopeUtilizationResolver,
+  FailoverRelationshipUtilizationResolver,
+] as const;
