@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { leaseRecord, type LeaseFields } from '../../../bench/lease-file';
-import { countAddresses, LeaseParser, mergeTables, spansOf, TableBuilder, utilizationOf, UtilizationLevel, type LeaseTable } from '../../../src/leases';
+import { countAddresses, LeaseParser, mergeTables, readLeases, spansOf, TableBuilder, utilizationOf, UtilizationLevel, type LeaseTable } from '../../../src/leases';
+import { loadSettings } from '../../../src/config';
+import { LocalFiles } from '../../../src/transport/local';
 
 const T0 = 1_714_557_600;
 
@@ -85,5 +89,40 @@ describe("a pair's table, merged from both servers' lease files", () => {
     expect(pair.readAt).toEqual(new Date('2024-05-01T11:59:00Z'));
     // the same either way round
     expect(countAddresses(mergeTables(secondary, primary), spansOf(POOL))).toEqual(countAddresses(pair, spansOf(POOL)));
+  });
+});
+
+describe('the lease files of a real dhcpd 4.4 pair (test/fixtures/leases, written in the namespace lab)', () => {
+  // The lab pool 198.51.100.100–150: pool balancing gave the secondary its backup share, then a client took .124
+  // from the secondary, which told the primary (both files have the binding, several times over).
+  const FIXTURES = path.resolve(__dirname, '../../fixtures/leases');
+  const LAB_POOL = [{ start: '198.51.100.100', end: '198.51.100.150' }];
+  const files = new LocalFiles(loadSettings({}).hooksFor('lab'), null);
+
+  async function read(name: string): Promise<LeaseTable> {
+    const builder = new TableBuilder();
+    const summary = await readLeases(files.stream(path.join(FIXTURES, name)), builder.add);
+    return builder.build(summary, new Date());
+  }
+
+  /** The last binding state per address by a regular expression, as a second opinion. */
+  function lastStates(name: string): Map<string, string> {
+    const states = new Map<string, string>();
+    for (const m of readFileSync(path.join(FIXTURES, name), 'utf8').matchAll(/^lease (\S+) \{[^}]*?^\s+binding state (\w+);/gms)) states.set(m[1], m[2]);
+    return states;
+  }
+
+  test('reads every record, skips the failover state blocks and the server-duid, and counts as the file says', async () => {
+    for (const name of ['lab-primary.leases', 'lab-secondary.leases']) {
+      const text = readFileSync(path.join(FIXTURES, name), 'utf8');
+      const t = await read(name);
+      expect(t.summary).toEqual({ records: text.match(/^lease /gm)!.length, malformed: 0 });
+      const states = [...lastStates(name).values()];
+      const n = (s: string) => states.filter((x) => x === s).length;
+      expect(countAddresses(t, spansOf(LAB_POOL))).toEqual({ size: 51, active: n('active'), free: 51 - n('active') - n('backup'), backup: n('backup'), expired: 0, abandoned: 0 });
+      expect(n('active')).toBe(1);
+    }
+    const pair = mergeTables(await read('lab-primary.leases'), await read('lab-secondary.leases'));
+    expect(countAddresses(pair, spansOf(LAB_POOL))).toMatchObject({ size: 51, active: 1 });
   });
 });
