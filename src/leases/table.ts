@@ -74,14 +74,16 @@ export class TableBuilder {
   };
 
   build(summary: ReadSummary, readAt: Date): LeaseTable {
-    const order = this.ips.map((_, i) => i).sort((a, b) => this.ips[a] - this.ips[b]);
-    return {
-      ips: Uint32Array.from(order, (i) => this.ips[i]),
-      categories: Uint8Array.from(order, (i) => this.categories[i]),
-      times: Float64Array.from(order, (i) => this.times[i]),
-      summary,
-      readAt,
-    };
+    // A typed array sorts numerically and natively: a fraction of a comparator sort's time at 200,000 addresses.
+    const ips = Uint32Array.from(this.ips).sort();
+    const categories = new Uint8Array(ips.length);
+    const times = new Float64Array(ips.length);
+    for (let k = 0; k < ips.length; k++) {
+      const slot = this.slots.get(ips[k])!;
+      categories[k] = this.categories[slot];
+      times[k] = this.times[slot];
+    }
+    return { ips, categories, times, summary, readAt };
   }
 }
 

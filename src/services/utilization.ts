@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Settings } from '../config';
@@ -81,13 +82,20 @@ export class UtilizationService {
     const tables = new Map(await Promise.all(servers.map(async (s) => [s.id, { server: s, table: await this.table(s) }] as const)));
     const ranges = new Map<number, Pool['ranges']>();
     for (const p of pools) ranges.set(p.scopeId, [...(ranges.get(p.scopeId) ?? []), ...p.ranges]);
-    gauge.reset();
+    // Counted with the event loop handed back every 20 ms; the gauge is only replaced once all are counted.
+    const values: [DhcpServer, Scope, Utilization][] = [];
+    let sliceStart = performance.now();
     for (const scope of scopes) {
       const { server, table } = tables.get(scope.serverId) ?? {};
       if (!server || !table) continue;
-      const counts = this.utilization(server, table, ranges.get(scope.id) ?? []);
-      for (const state of STATES) gauge.set({ server: server.name, scope: scope.network, state }, counts[state]);
+      values.push([server, scope, this.utilization(server, table, ranges.get(scope.id) ?? [])]);
+      if (performance.now() - sliceStart > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
+    gauge.reset();
+    for (const [server, scope, counts] of values) for (const state of STATES) gauge.set({ server: server.name, scope: scope.network, state }, counts[state]);
   }
 }
 
@@ -99,6 +107,9 @@ export class UtilizationService {
 export class RequestUtilization {
   private readonly tables = new Map<number, Promise<LeaseTable | null>>();
   private readonly pairs = new Map<string, Promise<LeaseTable | null>>();
+  /** counts still to compute, in the order asked, and the next one to take */
+  private jobs: (() => void)[] = [];
+  private next = 0;
 
   constructor(
     private readonly service: UtilizationService,
@@ -127,7 +138,7 @@ export class RequestUtilization {
     ]);
     const pools = await Promise.all(scopes.map((s) => this.loaders.poolsByScope.load(s.id)));
     if (!primary || !table) return null;
-    return this.service.utilization(
+    return this.count(
       primary,
       table,
       pools.flat().flatMap((p) => p.ranges),
@@ -136,8 +147,31 @@ export class RequestUtilization {
 
   private async own(serverId: number, ranges: Pool['ranges']): Promise<Utilization | null> {
     const [server, table] = await Promise.all([this.loaders.server.load(serverId), this.table(serverId)]);
-    return server && table ? this.service.utilization(server, table, ranges) : null;
+    return server && table ? this.count(server, table, ranges) : null;
   }
+
+  /**
+   * The counts, computed in slices of at most 20 ms with the event loop handed back in between: when a lease
+   * file has been read, 20,000 scopes waiting for it would otherwise all be counted (and completed by graphql-js)
+   * in one go, and /healthz would wait for all of them.
+   */
+  private count(server: DhcpServer, table: LeaseTable, ranges: Pool['ranges']): Promise<Utilization> {
+    return new Promise((resolve) => {
+      this.jobs.push(() => resolve(this.service.utilization(server, table, ranges)));
+      if (this.jobs.length === 1) setImmediate(this.work);
+    });
+  }
+
+  private readonly work = (): void => {
+    const started = performance.now();
+    while (this.next < this.jobs.length && performance.now() - started < 20) this.jobs[this.next++]();
+    if (this.next < this.jobs.length) {
+      setImmediate(this.work);
+    } else {
+      this.jobs = [];
+      this.next = 0;
+    }
+  };
 
   private table(serverId: number): Promise<LeaseTable | null> {
     let table = this.tables.get(serverId);
