@@ -32,6 +32,7 @@ import { LocalFiles } from './transport/local';
 import { createSchema } from './schema';
 import { createServices, ServicesFor } from './services';
 import { serveSubscriptions } from './subscriptions';
+import { UtilizationService } from './services/utilization';
 
 export interface Gateway {
   app: express.Express;
@@ -75,7 +76,8 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     transport: (deliver) => (db.options.type === 'postgres' ? postgresLiveStateTransport(settings.databaseUrl, deliver, log) : inProcessTransport(deliver)),
     log,
   });
-  const contextDeps = { db: readDb, services, auth, audit, liveStateChanges: changes };
+  const utilization = new UtilizationService(settings, files.filesOf, readDb, metrics.registry, log);
+  const contextDeps = { db: readDb, services, auth, audit, liveStateChanges: changes, utilization };
 
   const app = express();
   const server = createServer(app);

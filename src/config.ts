@@ -9,6 +9,15 @@ export interface ServerHooks {
   reloadTimeoutSeconds: number;
   omapiPort: number;
   omapiKey?: OmapiKey;
+  /** the server's dhcpd.leases, on the machine its transport reaches; only ever read */
+  leases: string;
+  /** when Utilization.level turns WARNING and CRITICAL, in percent of addresses active */
+  utilization: UtilizationThresholds;
+}
+
+export interface UtilizationThresholds {
+  warningPercent: number;
+  criticalPercent: number;
 }
 
 export interface Settings {
@@ -27,7 +36,12 @@ export interface Settings {
   hooksFor(serverName: string): ServerHooks;
 }
 
-const DEFAULT_HOOKS: ServerHooks = { reloadTimeoutSeconds: 30, omapiPort: 7911 };
+const DEFAULT_HOOKS: ServerHooks = {
+  reloadTimeoutSeconds: 30,
+  omapiPort: 7911,
+  leases: '/var/lib/dhcp/dhcpd.leases',
+  utilization: { warningPercent: 80, criticalPercent: 95 },
+};
 
 export class SettingsError extends Error {}
 
@@ -48,16 +62,26 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     introspection: flag(env.GRAPHQL_INTROSPECTION, !production),
     explorer: flag(env.GRAPHQL_EXPLORER, !production),
     liveStatePollMs,
-    hooksFor: (name) => ({ ...DEFAULT_HOOKS, ...hooks.defaults, ...hooks.servers[name] }),
+    hooksFor: (name) => {
+      const own = hooks.servers[name];
+      // utilization merges key by key, so a server may override one threshold and inherit the other
+      const utilization = { ...DEFAULT_HOOKS.utilization, ...hooks.defaults.utilization, ...own?.utilization };
+      return { ...DEFAULT_HOOKS, ...hooks.defaults, ...own, utilization };
+    },
   };
 }
 
+type ServerHooksEntry = Partial<Omit<ServerHooks, 'utilization'>> & { utilization?: Partial<UtilizationThresholds> };
+
 interface ServerHooksFile {
-  defaults: Partial<ServerHooks>;
-  servers: Record<string, Partial<ServerHooks>>;
+  defaults: ServerHooksEntry;
+  servers: Record<string, ServerHooksEntry>;
 }
 
-/** GATEWAY_SERVERS_FILE: JSON `{ "defaults": {…}, "servers": { "<name>": { "reload": [argv…], "omapiPort": 7911, "omapiKey": {…} } } }` */
+/**
+ * GATEWAY_SERVERS_FILE: JSON `{ "defaults": {…}, "servers": { "<name>": { "reload": [argv…], "omapiPort": 7911,
+ * "omapiKey": {…}, "leases": "/var/lib/dhcp/dhcpd.leases", "utilization": { "warningPercent": 80, "criticalPercent": 95 } } } }`
+ */
 function loadServerHooks(file: string | undefined): ServerHooksFile {
   if (!file) return { defaults: {}, servers: {} };
   let parsed: Partial<ServerHooksFile>;
@@ -71,6 +95,18 @@ function loadServerHooks(file: string | undefined): ServerHooksFile {
     if (h.reload !== undefined && (!Array.isArray(h.reload) || h.reload.length === 0 || !h.reload.every((a) => typeof a === 'string'))) {
       throw new SettingsError('GATEWAY_SERVERS_FILE: "reload" must be a non-empty array of strings (argv, no shell)');
     }
+    if (h.leases !== undefined && (typeof h.leases !== 'string' || !path.isAbsolute(h.leases))) {
+      throw new SettingsError('GATEWAY_SERVERS_FILE: "leases" must be an absolute path');
+    }
+    const percents = Object.values(h.utilization ?? {});
+    if (percents.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 100))) {
+      throw new SettingsError('GATEWAY_SERVERS_FILE: "utilization" thresholds must be numbers from 0 to 100');
+    }
+  }
+  const defaults = { ...DEFAULT_HOOKS.utilization, ...parsed.defaults?.utilization };
+  for (const [name, h] of [['defaults', {}] as const, ...Object.entries(parsed.servers ?? {})]) {
+    const { warningPercent, criticalPercent } = { ...defaults, ...h.utilization };
+    if (warningPercent > criticalPercent) throw new SettingsError(`GATEWAY_SERVERS_FILE: ${name}: "utilization.warningPercent" is above "criticalPercent"`);
   }
   return { defaults: parsed.defaults ?? {}, servers: parsed.servers ?? {} };
 }

@@ -9,6 +9,7 @@ import type { Caller } from './auth/roles';
 import { createLoaders, Loaders } from './loaders';
 import type { LiveStateChanges } from './resolvers/subscription';
 import type { Services, ServicesFor } from './services';
+import type { RequestUtilization, UtilizationService } from './services/utilization';
 
 export interface Context {
   requestId: string;
@@ -24,6 +25,8 @@ export interface Context {
   caller: MutationCaller;
   /** what Subscription.liveStateChanged streams, shared by every subscriber */
   liveStateChanges: LiveStateChanges;
+  /** pool utilisation from the lease files, each server's file read at most once per request */
+  utilization: RequestUtilization;
 }
 
 export interface ContextDeps {
@@ -33,19 +36,22 @@ export interface ContextDeps {
   auth: Authenticator;
   audit: AuditLog;
   liveStateChanges: LiveStateChanges;
+  utilization: UtilizationService;
 }
 
 /** Built afresh for every request: loaders are never shared between requests (nor users). */
 export async function createContext(deps: ContextDeps, req: Pick<IncomingMessage, 'headers'>): Promise<Context> {
   const header = req.headers.authorization;
   const caller: MutationCaller = {};
+  const loaders = createLoaders(deps.db);
   return {
     requestId: randomUUID(),
     user: await deps.auth.authenticate(bearerToken(Array.isArray(header) ? header[0] : header)),
-    loaders: createLoaders(deps.db),
+    loaders,
     services: deps.services(caller),
     audit: deps.audit,
     caller,
     liveStateChanges: deps.liveStateChanges,
+    utilization: deps.utilization.forRequest(loaders),
   };
 }

@@ -4,5 +4,16 @@ import { FailoverRelationshipResolver } from './failover-relationship';
 import { PoolResolver } from './pool';
 import { ScopeResolver } from './scope';
 import { SubscriptionResolver } from './subscription';
+import { FailoverRelationshipUtilizationResolver, PoolUtilizationResolver, ScopeUtilizationResolver } from './utilization';
 
-export const resolvers = [DhcpServerResolver, FailoverRelationshipResolver, ScopeResolver, PoolResolver, AuditLogResolver, SubscriptionResolver] as const;
+export const resolvers = [
+  DhcpServerResolver,
+  FailoverRelationshipResolver,
+  ScopeResolver,
+  PoolResolver,
+  AuditLogResolver,
+  SubscriptionResolver,
+  PoolUtilizationResolver,
+  ScopeUtilizationResolver,
+  FailoverRelationshipUtilizationResolver,
+] as const;

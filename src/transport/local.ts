@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { replaceFileAtomic, validateConfig, type ValidationResult } from '../config-sync';
 import type { ServerHooks } from '../config';
-import { errnoOf, TransportError, type ServerFiles } from './server-files';
+import { errnoOf, TransportError, type FileStat, type ServerFiles } from './server-files';
 
 /** A server whose files are on the gateway's own disk (under CONFIG_ROOT). */
 export class LocalFiles implements ServerFiles {
@@ -37,6 +37,24 @@ export class LocalFiles implements ServerFiles {
       await replaceFileAtomic(file, content);
     } catch (e) {
       throw failure('the file could not be written', e);
+    }
+  }
+
+  async stat(file: string): Promise<FileStat | null> {
+    try {
+      const st = await fs.stat(file);
+      return { size: st.size, mtimeMs: st.mtimeMs };
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return null;
+      throw failure(`cannot read ${path.basename(file)}`, e);
+    }
+  }
+
+  async *stream(file: string): AsyncIterable<Buffer> {
+    try {
+      for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+    } catch (e) {
+      throw failure(`cannot read ${path.basename(file)}`, e);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { ValidationResult } from '../config-sync';
 
 /**
- * The files of one DHCP server, wherever they live: read them, check a candidate with that server's own
+ * The files of one DHCP server, wherever they live: read them (the lease file as a stream), check a candidate with that server's own
  * `dhcpd -t`, replace one atomically, run the operator's reload command. The config engine and the change
  * set only ever reach a server's files through this interface; local.ts is the gateway's own disk.
  * Failures are TransportErrors naming their cause, so callers can say which server failed and why.
@@ -15,6 +15,15 @@ export interface ServerFiles {
   replace(path: string, content: Buffer | null): Promise<void>;
   /** Runs the reload command the operator configured for this server, if any. */
   reload(): Promise<void>;
+  /** Size and modification time of a file (the lease file's cache key), or null when it does not exist. */
+  stat(path: string): Promise<FileStat | null>;
+  /** The file's bytes a chunk at a time, so a 100 MB lease file is never held whole; fails with a TransportError. */
+  stream(path: string): AsyncIterable<Buffer>;
+}
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
 }
 
 /** A transport failure with its cause: an errno code such as ENOSPC or EACCES, or what the command said. */
