@@ -3,6 +3,7 @@
  * to ConfigProblem[] (Stork's config-review checkers); a new check is one file and one line below.
  */
 import { currentFileInvalid } from './current-file-invalid';
+import { drift } from './drift';
 import { fileUnreadable } from './file-unreadable';
 import { noOmapi } from './no-omapi';
 import { peerDeclarationsDiffer } from './peer-declarations-differ';
@@ -14,8 +15,8 @@ import { subnetStatementsDiffer } from './subnet-statements-differ';
 
 export { Severity, type ConfigProblem, type PairInput, type ServerInput, type ServerSide } from './problem';
 
-/** Checks of one server's own file. (DRIFT, a file changed since the gateway last saw it, belongs here.) */
-export const SERVER_CHECKS: readonly ServerCheck[] = [fileUnreadable, currentFileInvalid, noOmapi];
+/** Checks of one server's own file. */
+export const SERVER_CHECKS: readonly ServerCheck[] = [fileUnreadable, drift, currentFileInvalid, noOmapi];
 
 /** Checks of the two files of a relationship against each other, and of what both partners say live. */
 export const PAIR_CHECKS: readonly PairCheck[] = [scopeOnOneSide, poolsDiffer, subnetStatementsDiffer, peerDeclarationsDiffer, statesDisagree];

@@ -27,6 +27,9 @@ export interface ServerSide {
   readError: string | null;
   /** `dhcpd -t` on the current file; null when no dhcpd is available or the file could not be read */
   verdict: ValidationResult | null;
+  /** SHA-256 of the file now (null: not read) and as the gateway last read or wrote it (null: no record) */
+  hash: string | null;
+  seenHash: string | null;
   scopes: Scope[];
 }
 

@@ -117,6 +117,21 @@ describeWithDhcpd('the consistency review', () => {
     expect(r.servers).toEqual({ 'dhcp-p': [], 'dhcp-s': [{ code: 'NO_OMAPI', server: { name: 'dhcp-s' } }] });
   }, 30_000);
 
+  it('reports DRIFT for a file changed outside the gateway, until syncServer takes it over', async () => {
+    let drifted: Problem[] = [];
+    let synced: Problem[] = [];
+    await review({}, {}, async (site) => {
+      const file = path.join(site.configRoot, 'dhcp-s.conf');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('max-response-delay 30;', 'max-response-delay 45; # edited by hand'));
+      drifted = (await site.ok<{ failoverRelationship: { problems: Problem[] } }>(PROBLEMS, { rel: 'campus' })).failoverRelationship.problems;
+      await site.ok(`mutation { syncServer(name: "dhcp-s") { name } }`);
+      synced = (await site.ok<{ failoverRelationship: { problems: Problem[] } }>(PROBLEMS, { rel: 'campus' })).failoverRelationship.problems;
+    });
+    expect(drifted.filter((p) => p.code === 'DRIFT')).toEqual([expect.objectContaining({ code: 'DRIFT', severity: 'WARNING', server: { name: 'dhcp-s' }, scope: null })]);
+    expect(drifted.find((p) => p.code === 'DRIFT')!.message).toContain('syncServer');
+    expect(synced.filter((p) => p.code === 'DRIFT')).toEqual([]);
+  }, 30_000);
+
   it('reports CURRENT_FILE_INVALID with dhcpd\'s message for a file dhcpd -t refuses', async () => {
     // The gateway's parser takes it; dhcpd does not know the option.
     const r = await review({ p: replace('ddns-update-style none;', 'ddns-update-style none;\noption no-such-option 1;') });
@@ -137,9 +152,9 @@ describeWithDhcpd('the consistency review', () => {
       afterFirst = runs();
       for (let i = 0; i < 3; i++) expect((await site.ok<any>(PROBLEMS, { rel: 'campus' })).failoverRelationship.problems[0].code).toBe('CURRENT_FILE_INVALID');
       expect(runs()).toBe(afterFirst);
-      // A new content is judged again.
+      // A new content is judged again (written by hand, it is drift too).
       writeFileSync(path.join(site.configRoot, 'dhcp-p.conf'), seedFile('dhcp-p'));
-      expect((await site.ok<any>(PROBLEMS, { rel: 'campus' })).failoverRelationship.problems).toEqual([]);
+      expect((await site.ok<any>(PROBLEMS, { rel: 'campus' })).failoverRelationship.problems.map((p: Problem) => p.code)).toEqual(['DRIFT']);
       expect(runs()).toBe(afterFirst + 1);
     });
     rmSync(counter);

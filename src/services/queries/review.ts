@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { sha256, type ValidationResult } from '../../config-sync';
 import type { ChangeSetDeps } from '../../config-sync/apply/change-set';
-import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
+import { DhcpServer, FailoverRelationship, FileState, Scope } from '../../entities';
 import { reviewPair, reviewServer, type ConfigProblem, type ServerSide } from '../../review';
 import type { LiveStateService } from '../failover/live-state';
 
@@ -54,17 +54,18 @@ export class ReviewService {
   private async side(serverId: number): Promise<ServerSide> {
     const server = await this.db.getRepository(DhcpServer).findOneByOrFail({ id: serverId });
     const scopes = await this.db.getRepository(Scope).find({ where: { serverId }, order: { id: 'ASC' } });
+    const seenHash = (await this.db.getRepository(FileState).findOneBy({ serverId, path: server.configPath }))?.sha256 ?? null;
     const files = this.files.filesOf(server);
     let content: Buffer | null;
     try {
       content = await files.read(server.configPath);
     } catch (e) {
-      return { server, scopes, model: null, verdict: null, readError: e instanceof Error ? e.message : String(e) };
+      return { server, scopes, model: null, verdict: null, hash: null, seenHash, readError: e instanceof Error ? e.message : String(e) };
     }
-    if (content === null) return { server, scopes, model: null, verdict: null, readError: 'the file does not exist' };
+    if (content === null) return { server, scopes, model: null, verdict: null, hash: sha256(''), seenHash, readError: 'the file does not exist' };
     const hash = sha256(content);
     const model = this.files.models.model(server.configPath, content, hash);
-    return { server, scopes, model, verdict: await this.verdict(server, content, hash), readError: null };
+    return { server, scopes, model, verdict: await this.verdict(server, content, hash), hash, seenHash, readError: null };
   }
 
   private verdict(server: DhcpServer, content: Buffer, hash: string): Promise<ValidationResult | null> {
