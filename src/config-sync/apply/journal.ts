@@ -48,17 +48,18 @@ export interface RecoveryDeps {
 
 /**
  * Resolves every open journal entry; run at start-up before serving, and before each mutation. Each entry
- * is resolved holding the locks of its servers, so an entry whose change is still under way elsewhere is
- * waited for, and then found committed. A file that no longer holds the change's bytes is left alone (it
- * shows as drift). Returns the entries put back; one whose files could not all be put back stays open and
- * is tried again next time.
+ * is resolved holding the locks of its servers: an entry whose servers' locks are held belongs to a change
+ * still under way in a live process (on PostgreSQL a dead process's locks go with its connection; on
+ * SQLite the writer holds the whole database) and is left to it. A file that no longer holds the change's
+ * bytes is left alone (it shows as drift). Returns the entries put back; one whose files could not all be
+ * put back stays open and is tried again next time.
  */
 export async function recoverOpenChanges(deps: RecoveryDeps): Promise<number> {
   let recovered = 0;
   for (const entry of await deps.journal.openEntries()) {
     const outcome = await deps.writers.transaction(async (qr) => {
       const tx = qr.manager;
-      await deps.writers.lockServers(tx, entry.files.map((f) => f.serverId));
+      if (!(await deps.writers.tryLockServers(tx, entry.files.map((f) => f.serverId)))) return 'under way';
       if (await tx.existsBy(JournalCommit, { journalId: entry.id })) return 'committed';
       const restored: string[] = [];
       const leftAlone: string[] = [];
@@ -88,7 +89,7 @@ export async function recoverOpenChanges(deps: RecoveryDeps): Promise<number> {
       deps.log(`recovery of journal entry ${entry.id} failed, it stays open and is tried again: ${(e as Error).message}`);
       return 'failed' as const;
     });
-    if (outcome === 'failed') continue;
+    if (outcome === 'failed' || outcome === 'under way') continue;
     await deps.journal.close(entry.id);
     if (outcome === 'recovered') recovered++;
   }
