@@ -2,11 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Site } from '../helpers/site';
+import { ADD_POOL, ADD_SCOPES, CREATE_REL } from '../helpers/operations';
 import { describeWithDhcpd, dhcpdCheck } from '../helpers/dhcpd';
 
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name } }`;
-const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id ranges { start end } } }`;
 
 async function officeScope(site: Site): Promise<string> {
   const { server } = await site.ok(`{ server(name: "dhcp-a") { scopes { id network } } }`);

@@ -1,16 +1,16 @@
 import path from 'node:path';
 import { Site } from '../helpers/site';
+import { addPool, addScopes, createRelationship, createScope, modifyRelationship, removeScopes, REMOVE_RELS } from '../helpers/operations';
 import { DHCPD, dhcpdCheck } from '../helpers/dhcpd';
 import { POSTGRES_AVAILABLE, createTestDatabase } from '../helpers/postgres';
 
 const SERVERS = `{ servers { name address unmatchedFailoverPeers scopes { id network enabled authority failoverRole pools { ranges { start end } } } } }`;
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id name status percentage mclt port loadBalanceMaxSeconds maxResponseDelay maxUnackedUpdates primaryServer { name } secondaryServer { name } } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name status scopes { id network authority failoverRole server { name } failoverPartner { id server { name } } pools { ranges { start end } failoverRelationship { name } } } } }`;
-const REMOVE_SCOPES = `mutation($name: String!, $ids: [ID!]!, $action: DeconfigureAction!) { removeScopesFromFailoverRelationship(name: $name, scopeIds: $ids, deconfigureAction: $action) { name status scopes { id } } }`;
-const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id ranges { start end } failoverRelationship { name } scope { network } } }`;
-const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id network name authority failoverRole failoverPartner { server { name } network } pools { ranges { start end } } } }`;
-const MODIFY = `mutation($input: ModifyFailoverRelationshipInput!) { modifyFailoverRelationship(input: $input) { name percentage primaryServer { name } secondaryServer { name } scopes { server { name } failoverRole } } }`;
-const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: DeconfigureAction!) { removeFailoverRelationships(server: $server, names: $names, deconfigureAction: $action) }`;
+const CREATE_REL = createRelationship('{ id name status percentage mclt port loadBalanceMaxSeconds maxResponseDelay maxUnackedUpdates primaryServer { name } secondaryServer { name } }');
+const ADD_SCOPES = addScopes('{ name status scopes { id network authority failoverRole server { name } failoverPartner { id server { name } } pools { ranges { start end } failoverRelationship { name } } } }');
+const REMOVE_SCOPES = removeScopes('{ name status scopes { id } }');
+const ADD_POOL = addPool('{ id ranges { start end } failoverRelationship { name } scope { network } }');
+const CREATE_SCOPE = createScope('{ id network name authority failoverRole failoverPartner { server { name } network } pools { ranges { start end } } }');
+const MODIFY = modifyRelationship('{ name percentage primaryServer { name } secondaryServer { name } scopes { server { name } failoverRole } }');
 
 const PRIMARY_BLOCK = `failover peer "ab" {
   primary;

@@ -1,17 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Site } from '../helpers/site';
+import { addScopes, ADD_POOL, ADD_SERVER, CREATE_REL, DELETE_SCOPE, REMOVE_POOL, REMOVE_SERVER } from '../helpers/operations';
 import { DHCPD, dhcpdCheck } from '../helpers/dhcpd';
 import { POSTGRES_AVAILABLE, createTestDatabase } from '../helpers/postgres';
 
 const SERVERS = `{ servers { name scopes { id network failoverRole pools { id ranges { start end } } } } }`;
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { status } }`;
-const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
-const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id } }`;
-const REMOVE_POOL = `mutation($id: ID!) { removePool(id: $id) }`;
-const DELETE_SCOPE = `mutation($id: ID!) { deleteScope(id: $id) }`;
-const REMOVE_SERVER = `mutation($name: String!) { removeServer(name: $name) }`;
+const ADD_SCOPES = addScopes('{ status }');
 
 const seedFile = (name: string) => readFileSync(path.resolve(__dirname, `../../seeds/failover-pair/${name}.conf`), 'utf8');
 

@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Site } from '../helpers/site';
+import { addScopes, ADD_SERVER, CREATE_REL } from '../helpers/operations';
 import { dedent } from '../helpers/dedent';
 import { describeWithDhcpd, dhcpdCheck } from '../helpers/dhcpd';
 
-const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id } }`;
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id } }`;
-const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { status scopes { network server { name } pools { ranges { start end } } } } }`;
+const ADD_SCOPES = addScopes('{ status scopes { network server { name } pools { ranges { start end } } } }');
 const SCOPES = `{ servers { name scopes { id network } } }`;
 
 const A = dedent`

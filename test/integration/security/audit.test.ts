@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeWithDhcpd } from '../../helpers/dhcpd';
 import { Site } from '../../helpers/site';
-import { ADD_SCOPES, CREATE_REL, CREATE_SCOPE, auditRows, createToken, postGraphQL } from './harness';
+import { ADD_SCOPES, CREATE_REL, CREATE_SCOPE } from '../../helpers/operations';
+import { auditRows, createToken, postGraphQL } from './harness';
 
 const AUDIT_LOG = `query($first: Int, $after: String) {
   auditLog(first: $first, after: $after) {

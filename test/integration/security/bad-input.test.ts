@@ -7,7 +7,8 @@ import { parseConfig } from '../../../src/config-sync';
 import { createSchema } from '../../../src/schema';
 import { DHCPD, describeWithDhcpd, dhcpdCheck } from '../../helpers/dhcpd';
 import { Site } from '../../helpers/site';
-import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, SYNC, postGraphQL, safeSnapshot } from './harness';
+import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, SYNC } from '../../helpers/operations';
+import { postGraphQL, safeSnapshot } from './harness';
 
 /**
  * The bad-input rows of the issue that test/integration/refusals.test.ts does not already cover: names

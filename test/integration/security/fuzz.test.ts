@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeWithDhcpd, dhcpdCheck } from '../../helpers/dhcpd';
 import { Site } from '../../helpers/site';
-import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, REMOVE_SCOPES, SYNC, auditRows, postGraphQL, raw } from './harness';
+import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, REMOVE_SCOPES, SYNC } from '../../helpers/operations';
+import { auditRows, postGraphQL, raw } from './harness';
 
 /** mulberry32: a small PRNG with a fixed seed, so a failure replays exactly. */
 function prng(seed: number): () => number {

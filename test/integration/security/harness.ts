@@ -48,15 +48,6 @@ export async function auditRows(site: Site): Promise<{ actor: string; operation:
   return site.gateway.db.query('SELECT actor, operation, arguments, outcome, message FROM audit_entry ORDER BY id');
 }
 
-export const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id name } }`;
-export const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id name } }`;
-export const MODIFY_REL = `mutation($input: ModifyFailoverRelationshipInput!) { modifyFailoverRelationship(input: $input) { name } }`;
-export const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name } }`;
-export const REMOVE_SCOPES = `mutation($name: String!, $ids: [ID!]!, $action: DeconfigureAction!) { removeScopesFromFailoverRelationship(name: $name, scopeIds: $ids, deconfigureAction: $action) { name } }`;
-export const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: DeconfigureAction!) { removeFailoverRelationships(server: $server, names: $names, deconfigureAction: $action) }`;
-export const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id network } }`;
-export const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
-export const SYNC = `mutation($name: String!) { syncServer(name: $name) { id } }`;
 
 /**
  * Like site.snapshot(), for a CONFIG_ROOT that holds symlinks, FIFOs and devices on purpose: entries are
