@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Site } from '../helpers/site';
 import { addPool, addScopes, createRelationship, createScope, modifyRelationship, removeScopes, REMOVE_RELS } from '../helpers/operations';
-import { DHCPD, dhcpdCheck } from '../helpers/dhcpd';
+import { DHCPD, expectPassesDhcpd } from '../helpers/dhcpd';
 import { POSTGRES_AVAILABLE, createTestDatabase } from '../helpers/postgres';
 
 const SERVERS = `{ servers { name address unmatchedFailoverPeers scopes { id network enabled authority failoverRole pools { ranges { start end } } } } }`;
@@ -55,9 +55,7 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
     const { servers } = await site.ok<{ servers: any[] }>(SERVERS);
     return servers.find((s) => s.name === server).scopes.find((s: any) => s.network === network).id;
   };
-  const bothFilesPassDhcpd = () => {
-    for (const name of ['dhcp-a', 'dhcp-b']) expect(dhcpdCheck(path.join(site.configRoot, `${name}.conf`))).toBeNull();
-  };
+  const bothFilesPassDhcpd = () => expectPassesDhcpd(site, 'dhcp-a', 'dhcp-b');
 
   beforeAll(async () => {
     const env: Record<string, string> = {};

@@ -12,26 +12,12 @@ import { describeWithDhcpd } from '../helpers/dhcpd';
  */
 describeWithDhcpd('refused mutations change nothing', () => {
   let site: Site;
-  const ids: Record<string, string> = {};
+  let ids: Record<string, string>;
 
   beforeAll(async () => {
-    site = await Site.start();
-    await site.seed('failover-pair');
-    // ids['<server> <network>'] of every scope, ids['pool <server> <network>'] of its first pool
-    const readIds = async () => {
-      const { servers } = await site.ok(`{ servers { name scopes { id network pools { id } } } }`);
-      for (const s of servers) {
-        for (const sc of s.scopes) {
-          ids[`${s.name} ${sc.network}`] = sc.id;
-          if (sc.pools.length) ids[`pool ${s.name} ${sc.network}`] = sc.pools[0].id;
-        }
-      }
-    };
-    await readIds();
-    await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
+    site = await Site.withFailoverPair();
     await site.ok(CREATE_REL, { input: { name: 'spare', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
-    await site.ok(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 198.51.100.0/24']] });
-    await readIds();
+    ids = await site.ids();
     // a folder beside CONFIG_ROOT (outside it) and a link to it from inside
     mkdirSync(path.join(site.dir, 'outside'));
     symlinkSync(path.join(site.dir, 'outside'), path.join(site.configRoot, 'escape'));

@@ -23,9 +23,7 @@ describeWithDhcpd('the audit log', () => {
     site = await Site.start();
     await site.seed('failover-pair');
     alice = await createToken(site, 'alice', 'admin');
-    const { servers } = await site.ok(`{ servers { name scopes { id network } } }`);
-    ids = {};
-    for (const s of servers) for (const sc of s.scopes) ids[`${s.name} ${sc.network}`] = sc.id;
+    ids = await site.ids();
   });
   afterAll(() => site.stop());
 

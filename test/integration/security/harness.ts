@@ -1,5 +1,3 @@
-import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import path from 'node:path';
 import { TokenStore } from '../../../src/auth/tokens';
 import { ADMIN_TOKEN, Site } from '../../helpers/site';
 
@@ -46,26 +44,4 @@ export async function startSiteWithLog(env: Record<string, string> = {}): Promis
 
 export async function auditRows(site: Site): Promise<{ actor: string; operation: string; arguments: string; outcome: string; message: string | null }[]> {
   return site.gateway.db.query('SELECT actor, operation, arguments, outcome, message FROM audit_entry ORDER BY id');
-}
-
-
-/**
- * Like site.snapshot(), for a CONFIG_ROOT that holds symlinks, FIFOs and devices on purpose: entries are
- * looked at with lstat and never opened unless they are regular files (opening a FIFO would block).
- */
-export async function safeSnapshot(site: Site): Promise<{ files: Record<string, string>; db: Record<string, unknown[]> }> {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const p = path.join(dir, entry);
-      const rel = path.relative(site.configRoot, p);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) files[rel] = readFileSync(p).toString('base64');
-      else if (st.isSymbolicLink()) files[rel] = `symlink -> ${readlinkSync(p)}`;
-      else files[rel] = `special file, mode ${st.mode.toString(8)}, mtime ${st.mtimeMs}`;
-    }
-  };
-  walk(site.configRoot);
-  return { files, db: await site.snapshotDatabase() };
 }
