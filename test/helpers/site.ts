@@ -7,6 +7,7 @@ import { loadSettings, Settings } from '../../src/config';
 import { seedScenario } from '../../src/seed';
 import { sha256 } from '../../src/config-sync';
 import { ADD_SCOPES, CREATE_REL } from './operations';
+import { createTestDatabase, type DatabaseName } from './postgres';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -25,6 +26,7 @@ export class Site {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'gw-site-'));
   readonly configRoot = path.join(this.dir, 'servers');
   settings!: Settings;
+  private dropDatabase = async () => {};
 
   static async start(env: Record<string, string> = {}, log: (line: string) => void = () => {}): Promise<Site> {
     const site = new Site();
@@ -43,6 +45,15 @@ export class Site {
     return site;
   }
 
+  /** A site on the embedded SQLite, or on a fresh PostgreSQL database that stop() drops. */
+  static async startOn(database: DatabaseName): Promise<Site> {
+    if (database === 'SQLite') return Site.start();
+    const db = await createTestDatabase();
+    const site = await Site.start({ DATABASE_URL: db.url });
+    site.dropDatabase = db.drop;
+    return site;
+  }
+
   /**
    * The demo pair of seeds/failover-pair with relationship "ab" (dhcp-a primary, dhcp-b secondary) holding
    * dhcp-a's office scope 198.51.100.0/24: the state most mutation tests start from.
@@ -58,6 +69,7 @@ export class Site {
   async stop(): Promise<void> {
     await this.gateway.stop(); // drains and closes the HTTP server
     rmSync(this.dir, { recursive: true, force: true });
+    await this.dropDatabase();
   }
 
   /** The demo scenario of seeds/ (the same that `npm run seed` loads). */

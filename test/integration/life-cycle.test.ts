@@ -1,14 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Site } from '../helpers/site';
 import { addScopes, ADD_POOL, ADD_SERVER, CREATE_REL, DELETE_SCOPE, REMOVE_POOL, REMOVE_SERVER } from '../helpers/operations';
 import { DHCPD, expectPassesDhcpd } from '../helpers/dhcpd';
-import { POSTGRES_AVAILABLE, createTestDatabase } from '../helpers/postgres';
+import { DATABASES } from '../helpers/postgres';
+import { seedFile } from '../helpers/failover-pair';
 
 const SERVERS = `{ servers { name scopes { id network failoverRole pools { id ranges { start end } } } } }`;
 const ADD_SCOPES = addScopes('{ status }');
-
-const seedFile = (name: string) => readFileSync(path.resolve(__dirname, `../../seeds/failover-pair/${name}.conf`), 'utf8');
 
 /** `text` without `block`, which it must hold exactly once: the expected bytes after a removal. */
 function without(text: string, block: string): string {
@@ -17,10 +16,6 @@ function without(text: string, block: string): string {
 }
 
 // Retiring pools, scopes and servers, on the embedded default and on PostgreSQL; each needs the real dhcpd.
-const DATABASES = [
-  ['SQLite', true],
-  ['PostgreSQL', POSTGRES_AVAILABLE],
-] as const;
 
 describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, available) => {
   if (!DHCPD || !available) {
@@ -28,7 +23,6 @@ describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, 
     return;
   }
   let site: Site;
-  let dropDatabase = async () => {};
 
   const scopeOf = async (server: string, network: string) => {
     const { servers } = await site.ok<{ servers: any[] }>(SERVERS);
@@ -37,19 +31,10 @@ describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, 
   const passesDhcpd = (name: string) => expectPassesDhcpd(site, name);
 
   beforeAll(async () => {
-    const env: Record<string, string> = {};
-    if (database === 'PostgreSQL') {
-      const db = await createTestDatabase();
-      env.DATABASE_URL = db.url;
-      dropDatabase = db.drop;
-    }
-    site = await Site.start(env);
+    site = await Site.startOn(database);
     await site.seed('failover-pair');
   });
-  afterAll(async () => {
-    await site.stop();
-    await dropDatabase();
-  });
+  afterAll(() => site.stop());
 
   test('removePool on a standalone scope removes its block and nothing else; positions stay in file order', async () => {
     const voice = await scopeOf('dhcp-a', '203.0.113.0/25');

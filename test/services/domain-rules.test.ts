@@ -1,16 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeconfigureAction, FailoverStatus, statusOf } from '../../src/domain';
 import { Scope } from '../../src/entities';
 import type { Services } from '../../src/services';
 import { dedent } from '../helpers/dedent';
+import { AB_PRIMARY, AB_SECONDARY, seedFile } from '../helpers/failover-pair';
 import { Site } from '../helpers/site';
 
 /** A DHCPD_BIN that does not exist: the gateway finds no dhcpd and writes files unvalidated (src/app.ts). */
 const NO_DHCPD = { DHCPD_BIN: path.join(os.tmpdir(), 'gw-no-such-folder', 'dhcpd') };
-
-const seedFile = (name: string) => readFileSync(path.resolve(__dirname, `../../seeds/failover-pair/${name}.conf`), 'utf8');
 
 // Subnets for the mirror rules, on both servers: a statement of another value, other pools, a copy to link.
 const EXTRA_A = dedent`
@@ -52,34 +51,6 @@ const EXTRA_B = dedent`
   }
 `;
 
-const PRIMARY_DECLARATION = dedent`
-  failover peer "ab" {
-    primary;
-    address 192.0.2.10;
-    port 647;
-    peer address 192.0.2.11;
-    peer port 647;
-    max-response-delay 60;
-    max-unacked-updates 10;
-    mclt 3600;
-    split 128;
-    load balance max seconds 3;
-  }
-
-`;
-const SECONDARY_DECLARATION = dedent`
-  failover peer "ab" {
-    secondary;
-    address 192.0.2.11;
-    port 647;
-    peer address 192.0.2.10;
-    peer port 647;
-    max-response-delay 60;
-    max-unacked-updates 10;
-    load balance max seconds 3;
-  }
-
-`;
 const OFFICE_COPY = dedent`
   subnet 198.51.100.0 netmask 255.255.255.0 {
     option routers 198.51.100.1;
@@ -174,8 +145,8 @@ describe('the domain rules, on the services, without dhcpd', () => {
       { serverId: await serverId('dhcp-a'), role: 'PRIMARY', enabled: true },
       { serverId: await serverId('dhcp-b'), role: 'SECONDARY', enabled: true },
     ]);
-    const joinedA = insertBefore(seededA, '# office clients', PRIMARY_DECLARATION).replace('  pool {\n    range 198.51.100.100', '  pool {\n    failover peer "ab";\n    range 198.51.100.100') + '\nomapi-port 7911;\n';
-    const joinedB = seededB + '\n' + SECONDARY_DECLARATION + OFFICE_COPY + 'omapi-port 7911;\n';
+    const joinedA = insertBefore(seededA, '# office clients', `${AB_PRIMARY}\n\n`).replace('  pool {\n    range 198.51.100.100', '  pool {\n    failover peer "ab";\n    range 198.51.100.100') + '\nomapi-port 7911;\n';
+    const joinedB = `${seededB}\n${AB_SECONDARY}\n\n${OFFICE_COPY}omapi-port 7911;\n`;
     expect(site.file('dhcp-a')).toBe(joinedA);
     expect(site.file('dhcp-b')).toBe(joinedB);
     ids = await site.ids();
