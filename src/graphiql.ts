@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express';
 
 /** What the headers pane shows on a first visit: the one header every request needs. ASCII only: fetch() throws on
  * header values outside ISO-8859-1, so no ellipsis. */
-export const HEADERS_HINT = JSON.stringify({ Authorization: 'Bearer dfg_...' }, null, 2);
+const HEADERS_HINT = JSON.stringify({ Authorization: 'Bearer dfg_...' }, null, 2);
 
 const DEFAULT_QUERY = `# Put your token into the Headers pane below ("Bearer dfg_..." becomes "Bearer <your token>"),
 # then run this query. The schema (the book icon on the left) loads with the token too:

@@ -8,7 +8,7 @@ import { BadUserInputError } from './errors';
 export const PAGE_SIZE = { default: 100, max: 500 } as const;
 
 /** `first` as given, or the default; outside 0..max it is refused with one clear message. */
-export function pageSize(first: number | null | undefined): number {
+function pageSize(first: number | null | undefined): number {
   if (first == null) return PAGE_SIZE.default;
   if (!Number.isInteger(first) || first < 0 || first > PAGE_SIZE.max) {
     throw new BadUserInputError(`first must be an integer from 0 to ${PAGE_SIZE.max}, got ${first}`, 'first');
@@ -19,7 +19,7 @@ export function pageSize(first: number | null | undefined): number {
 /** The cursor of a row: its kind and id, base64, so clients treat it as opaque. */
 export const encodeCursor = (kind: string, id: number): string => Buffer.from(`${kind}:${id}`).toString('base64');
 
-export function decodeCursor(kind: string, cursor: string): number {
+function decodeCursor(kind: string, cursor: string): number {
   const text = Buffer.from(String(cursor), 'base64').toString('utf8');
   const match = /^([a-z]+):(\d{1,15})$/.exec(text);
   if (!match || match[1] !== kind) throw new BadUserInputError('after is not a cursor this API returned', 'after');

@@ -6,7 +6,7 @@ export function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-export function sameDigest(a: Buffer, b: Buffer): boolean {
+function sameDigest(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 

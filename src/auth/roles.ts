@@ -2,8 +2,6 @@ export type Role = 'viewer' | 'admin';
 
 const RANK: Record<Role, number> = { viewer: 1, admin: 2 };
 
-export const ROLES = Object.keys(RANK) as Role[];
-
 export function isRole(value: string): value is Role {
   return value in RANK;
 }

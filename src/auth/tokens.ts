@@ -5,7 +5,7 @@ import { checkName } from '../services/input';
 import { Role, isRole } from './roles';
 
 /** Every token the gateway makes starts with this, so a leaked one is recognisable (secret scanners, logs). */
-export const TOKEN_PREFIX = 'dfg_';
+const TOKEN_PREFIX = 'dfg_';
 
 const TOKEN_SHAPE = /^dfg_[A-Za-z0-9_-]{43}$/;
 

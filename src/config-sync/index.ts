@@ -15,4 +15,3 @@ export { quoteString, ConfigValueError } from './edit/values';
 export { validateConfig, findDhcpd, DhcpdNotFoundError, type ValidationResult } from './apply/validate';
 export { replaceFileAtomic } from './apply/atomic-write';
 export { ModelCache, sha256 } from './apply/model-cache';
-export { UnreachableCaseError } from './unreachable';

@@ -24,7 +24,7 @@ export interface DataSourceOptions {
   readonly?: boolean;
 }
 
-export function createDataSource({ url, onStatement = () => {}, readonly = false }: DataSourceOptions): DataSource {
+function createDataSource({ url, onStatement = () => {}, readonly = false }: DataSourceOptions): DataSource {
   const logger = new StatementCountingLogger(onStatement);
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { Deliver, LiveStateTransport, RelationshipLiveState } from '../live-state';
 
 /** The NOTIFY channel; each payload is `{"relationship": <name>, "state": <RelationshipLiveState>}`. */
-export const LIVE_STATE_CHANNEL = 'gateway_live_state';
+const LIVE_STATE_CHANNEL = 'gateway_live_state';
 
 /**
  * Live state across replicas on one PostgreSQL database. Every replica with subscribers LISTENs; the replica that

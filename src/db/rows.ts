@@ -77,7 +77,7 @@ export function isPostgres(db: DataSource | EntityManager): boolean {
 }
 
 /** The n-th (1-based) bind placeholder of a statement. */
-export function placeholder(db: DataSource | EntityManager, n: number): string {
+function placeholder(db: DataSource | EntityManager, n: number): string {
   return isPostgres(db) ? `$${n}` : '?';
 }
 

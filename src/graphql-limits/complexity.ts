@@ -22,14 +22,14 @@ const paginatedEstimator: ComplexityEstimator = ({ field, args, childComplexity 
  * (servers → failoverRelationships → scopes → pools visits each scope once or twice however many there
  * are), and the shape rule refuses the lists that would multiply (a list re-entered below a reference).
  */
-export const ESTIMATORS: ComplexityEstimator[] = [paginatedEstimator, simpleEstimator({ defaultComplexity: 1 })];
+const ESTIMATORS: ComplexityEstimator[] = [paginatedEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 /** The cost of one operation of a document with its variables. */
 export function complexityOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}, operationName?: string | null): number {
   return getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: ESTIMATORS, maxQueryNodes: LIMITS.maxFields * 4 });
 }
 
-export function tooComplex(cost: number, maximum: number): GraphQLError {
+function tooComplex(cost: number, maximum: number): GraphQLError {
   return new GraphQLError(
     `the query costs ${cost}, more than the ${maximum} allowed: ask for smaller pages (first), fewer aliases or fewer fields (see the README, "Limits on one GraphQL request")`,
     { extensions: { code: QUERY_TOO_COMPLEX, cost, maximumCost: maximum, http: { status: 400 } } },

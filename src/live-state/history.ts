@@ -21,7 +21,7 @@ export function foldAnswer(stored: Stored | null, answer: PeerLiveState): Stored
   };
 }
 
-export const historyOf = (row: Pick<Stored, 'stateSince' | 'lastPartnerDownAt'> | null): PeerStateHistory => ({
+const historyOf = (row: Pick<Stored, 'stateSince' | 'lastPartnerDownAt'> | null): PeerStateHistory => ({
   stateSince: row?.stateSince ?? null,
   lastPartnerDownAt: row?.lastPartnerDownAt ?? null,
 });

@@ -2,4 +2,4 @@
 export { createLiveStateReader, type LiveStateReader, type LiveStateReaderOptions, type LiveStateServer, type PollOutcome } from './reader';
 export type { PeerLiveState, PeerStateHistory } from '../domain';
 export { inProcessTransport, LiveStateFeed, type Deliver, type LiveStateTransport, type RelationshipLiveState } from './feed';
-export { foldAnswer, recordAnswer } from './history';
+export { recordAnswer } from './history';

@@ -16,10 +16,10 @@ import { subnetStatementsDiffer } from './subnet-statements-differ';
 export { Severity, type ConfigProblem, type PairInput, type ServerInput, type ServerSide } from './problem';
 
 /** Checks of one server's own file. */
-export const SERVER_CHECKS: readonly ServerCheck[] = [fileUnreadable, drift, currentFileInvalid, noOmapi];
+const SERVER_CHECKS: readonly ServerCheck[] = [fileUnreadable, drift, currentFileInvalid, noOmapi];
 
 /** Checks of the two files of a relationship against each other, and of what both partners say live. */
-export const PAIR_CHECKS: readonly PairCheck[] = [scopeOnOneSide, poolsDiffer, subnetStatementsDiffer, peerDeclarationsDiffer, statesDisagree];
+const PAIR_CHECKS: readonly PairCheck[] = [scopeOnOneSide, poolsDiffer, subnetStatementsDiffer, peerDeclarationsDiffer, statesDisagree];
 
 export const reviewServer = (input: ServerInput): ConfigProblem[] => SERVER_CHECKS.flatMap((check) => check(input));
 export const reviewPair = (input: PairInput): ConfigProblem[] => PAIR_CHECKS.flatMap((check) => check(input));

@@ -1,7 +1,7 @@
 import { Severity, type PairCheck } from './problem';
 
 /** How long one side may be `normal` while the other is not before it is a problem (a state change takes seconds). */
-export const DISAGREE_AFTER_MS = 60_000;
+const DISAGREE_AFTER_MS = 60_000;
 
 /**
  * Live: one partner says `normal` and the other something else, and neither side's state changed for over a

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { findDhcpd } from '../../src/config-sync';
+import type { Site } from './site';
 
-/** dhcpd for tests that need the real one; they are skipped (never passed) where it is missing. */
-export const DHCPD: string | null =
-  [process.env.DHCPD_BIN, '/usr/sbin/dhcpd', '/sbin/dhcpd', '/usr/local/sbin/dhcpd'].find((p): p is string => !!p && existsSync(p)) ?? null;
+/** dhcpd for tests that need the real one, found as the gateway finds it; they are skipped (never passed) where it is missing. */
+export const DHCPD: string | null = findDhcpd(process.env.DHCPD_BIN);
 
 export const itWithDhcpd = DHCPD ? it : it.skip;
 export const describeWithDhcpd = DHCPD ? describe : describe.skip;
@@ -17,4 +17,9 @@ export function dhcpdCheck(file: string): string | null {
     const err = e as { stdout?: Buffer; stderr?: Buffer };
     return `${err.stdout ?? ''}${err.stderr ?? ''}`;
   }
+}
+
+/** Each named server's file of the site passes `dhcpd -t`. */
+export function expectPassesDhcpd(site: Site, ...names: string[]): void {
+  for (const name of names) expect(dhcpdCheck(site.path(name))).toBeNull();
 }

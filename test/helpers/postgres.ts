@@ -18,6 +18,13 @@ function probe(): boolean {
 
 export const POSTGRES_AVAILABLE = probe();
 
+/** The embedded default and PostgreSQL, for tests that run on both, with whether each is here. */
+export const DATABASES = [
+  ['SQLite', true],
+  ['PostgreSQL', POSTGRES_AVAILABLE],
+] as const;
+export type DatabaseName = (typeof DATABASES)[number][0];
+
 /** A fresh database per test file, dropped afterwards, so runs never see each other's rows. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `gw_test_${randomBytes(6).toString('hex')}`;

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, type Stats } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,8 @@ import { createGateway, Gateway } from '../../src/app';
 import { loadSettings, Settings } from '../../src/config';
 import { seedScenario } from '../../src/seed';
 import { sha256 } from '../../src/config-sync';
+import { ADD_SCOPES, CREATE_REL } from './operations';
+import { createTestDatabase, type DatabaseName } from './postgres';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -24,6 +26,7 @@ export class Site {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'gw-site-'));
   readonly configRoot = path.join(this.dir, 'servers');
   settings!: Settings;
+  private dropDatabase = async () => {};
 
   static async start(env: Record<string, string> = {}, log: (line: string) => void = () => {}): Promise<Site> {
     const site = new Site();
@@ -42,9 +45,31 @@ export class Site {
     return site;
   }
 
+  /** A site on the embedded SQLite, or on a fresh PostgreSQL database that stop() drops. */
+  static async startOn(database: DatabaseName): Promise<Site> {
+    if (database === 'SQLite') return Site.start();
+    const db = await createTestDatabase();
+    const site = await Site.start({ DATABASE_URL: db.url });
+    site.dropDatabase = db.drop;
+    return site;
+  }
+
+  /**
+   * The demo pair of seeds/failover-pair with relationship "ab" (dhcp-a primary, dhcp-b secondary) holding
+   * dhcp-a's office scope 198.51.100.0/24: the state most mutation tests start from.
+   */
+  static async withFailoverPair(env: Record<string, string> = {}): Promise<Site> {
+    const site = await Site.start(env);
+    await site.seed('failover-pair');
+    await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
+    await site.ok(ADD_SCOPES, { name: 'ab', ids: [(await site.ids())['dhcp-a 198.51.100.0/24']] });
+    return site;
+  }
+
   async stop(): Promise<void> {
     await this.gateway.stop(); // drains and closes the HTTP server
     rmSync(this.dir, { recursive: true, force: true });
+    await this.dropDatabase();
   }
 
   /** The demo scenario of seeds/ (the same that `npm run seed` loads). */
@@ -82,23 +107,40 @@ export class Site {
     await this.gateway.db.query(`UPDATE file_state SET sha256 = '${sha256(content)}', content = ? WHERE server_id = ${server.id}`, [content]);
   }
 
-  file(name: string): string {
-    return readFileSync(path.join(this.configRoot, `${name}.conf`), 'utf8');
+  /** ids['<server> <network>'] of every scope, ids['pool <server> <network>'] of its first pool. */
+  async ids(): Promise<Record<string, string>> {
+    const ids: Record<string, string> = {};
+    const { servers } = await this.ok(`{ servers { name scopes { id network pools { id } } } }`);
+    for (const s of servers) {
+      for (const sc of s.scopes) {
+        ids[`${s.name} ${sc.network}`] = sc.id;
+        if (sc.pools.length) ids[`pool ${s.name} ${sc.network}`] = sc.pools[0].id;
+      }
+    }
+    return ids;
   }
 
-  /** Every file under CONFIG_ROOT with its bytes, to compare before and after a refused mutation. */
+  /** The path of a server's file as the seeds and tests name it: `<name>.conf` in CONFIG_ROOT. */
+  path(name: string): string {
+    return path.join(this.configRoot, `${name}.conf`);
+  }
+
+  file(name: string): string {
+    return readFileSync(this.path(name), 'utf8');
+  }
+
+  /**
+   * Every entry under CONFIG_ROOT, to compare before and after a refused mutation: a file with its bytes, a
+   * link with its target, anything else (a FIFO, a device) with its mode and mtime, never opened.
+   */
   snapshotFiles(): Record<string, string> {
     const out: Record<string, string> = {};
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir)) {
-        const p = path.join(dir, entry);
-        const st = lstatSync(p);
-        if (st.isSymbolicLink()) continue;
-        if (st.isDirectory()) walk(p);
-        else out[path.relative(this.configRoot, p)] = readFileSync(p).toString('base64');
-      }
-    };
-    walk(this.configRoot);
+    for (const [p, st] of walkTree(this.configRoot)) {
+      const rel = path.relative(this.configRoot, p);
+      if (st.isFile()) out[rel] = readFileSync(p).toString('base64');
+      else if (st.isSymbolicLink()) out[rel] = `symlink -> ${readlinkSync(p)}`;
+      else out[rel] = `special file, mode ${st.mode.toString(8)}, mtime ${st.mtimeMs}`;
+    }
     return out;
   }
 
@@ -114,4 +156,20 @@ export class Site {
   async snapshot() {
     return { files: this.snapshotFiles(), db: await this.snapshotDatabase() };
   }
+}
+
+/**
+ * Every entry below `dir` but folders, with its lstat: links are listed, never followed (a link may point
+ * back up, or out of the tree), and nothing is opened. `skip` leaves out an entry, and all below it.
+ */
+export function walkTree(dir: string, skip: (p: string) => boolean = () => false): [string, Stats][] {
+  const out: [string, Stats][] = [];
+  for (const entry of readdirSync(dir)) {
+    const p = path.join(dir, entry);
+    if (skip(p)) continue;
+    const st = lstatSync(p);
+    if (st.isDirectory()) out.push(...walkTree(p, skip));
+    else out.push([p, st]);
+  }
+  return out;
 }

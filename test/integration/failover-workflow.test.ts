@@ -1,46 +1,18 @@
-import path from 'node:path';
 import { Site } from '../helpers/site';
-import { DHCPD, dhcpdCheck } from '../helpers/dhcpd';
-import { POSTGRES_AVAILABLE, createTestDatabase } from '../helpers/postgres';
+import { addPool, addScopes, createRelationship, createScope, modifyRelationship, removeScopes, REMOVE_RELS } from '../helpers/operations';
+import { DHCPD, expectPassesDhcpd } from '../helpers/dhcpd';
+import { DATABASES } from '../helpers/postgres';
+import { AB_PRIMARY, AB_SECONDARY, seedFile } from '../helpers/failover-pair';
 
 const SERVERS = `{ servers { name address unmatchedFailoverPeers scopes { id network enabled authority failoverRole pools { ranges { start end } } } } }`;
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id name status percentage mclt port loadBalanceMaxSeconds maxResponseDelay maxUnackedUpdates primaryServer { name } secondaryServer { name } } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name status scopes { id network authority failoverRole server { name } failoverPartner { id server { name } } pools { ranges { start end } failoverRelationship { name } } } } }`;
-const REMOVE_SCOPES = `mutation($name: String!, $ids: [ID!]!, $action: DeconfigureAction!) { removeScopesFromFailoverRelationship(name: $name, scopeIds: $ids, deconfigureAction: $action) { name status scopes { id } } }`;
-const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id ranges { start end } failoverRelationship { name } scope { network } } }`;
-const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id network name authority failoverRole failoverPartner { server { name } network } pools { ranges { start end } } } }`;
-const MODIFY = `mutation($input: ModifyFailoverRelationshipInput!) { modifyFailoverRelationship(input: $input) { name percentage primaryServer { name } secondaryServer { name } scopes { server { name } failoverRole } } }`;
-const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: DeconfigureAction!) { removeFailoverRelationships(server: $server, names: $names, deconfigureAction: $action) }`;
-
-const PRIMARY_BLOCK = `failover peer "ab" {
-  primary;
-  address 192.0.2.10;
-  port 647;
-  peer address 192.0.2.11;
-  peer port 647;
-  max-response-delay 60;
-  max-unacked-updates 10;
-  mclt 3600;
-  split 128;
-  load balance max seconds 3;
-}`;
-
-const SECONDARY_BLOCK = `failover peer "ab" {
-  secondary;
-  address 192.0.2.11;
-  port 647;
-  peer address 192.0.2.10;
-  peer port 647;
-  max-response-delay 60;
-  max-unacked-updates 10;
-  load balance max seconds 3;
-}`;
+const CREATE_REL = createRelationship('{ id name status percentage mclt port loadBalanceMaxSeconds maxResponseDelay maxUnackedUpdates primaryServer { name } secondaryServer { name } }');
+const ADD_SCOPES = addScopes('{ name status scopes { id network authority failoverRole server { name } failoverPartner { id server { name } } pools { ranges { start end } failoverRelationship { name } } } }');
+const REMOVE_SCOPES = removeScopes('{ name status scopes { id } }');
+const ADD_POOL = addPool('{ id ranges { start end } failoverRelationship { name } scope { network } }');
+const CREATE_SCOPE = createScope('{ id network name authority failoverRole failoverPartner { server { name } network } pools { ranges { start end } } }');
+const MODIFY = modifyRelationship('{ name percentage primaryServer { name } secondaryServer { name } scopes { server { name } failoverRole } }');
 
 // The same workflow on the embedded default and on PostgreSQL; each needs the real dhcpd.
-const DATABASES = [
-  ['SQLite', true],
-  ['PostgreSQL', POSTGRES_AVAILABLE],
-] as const;
 
 describe.each(DATABASES)('a failover pair managed end to end through the API on %s', (database, available) => {
   if (!DHCPD || !available) {
@@ -48,31 +20,19 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
     return;
   }
   let site: Site;
-  let dropDatabase = async () => {};
   let officeId: string;
 
   const scopeId = async (server: string, network: string): Promise<string> => {
     const { servers } = await site.ok<{ servers: any[] }>(SERVERS);
     return servers.find((s) => s.name === server).scopes.find((s: any) => s.network === network).id;
   };
-  const bothFilesPassDhcpd = () => {
-    for (const name of ['dhcp-a', 'dhcp-b']) expect(dhcpdCheck(path.join(site.configRoot, `${name}.conf`))).toBeNull();
-  };
+  const bothFilesPassDhcpd = () => expectPassesDhcpd(site, 'dhcp-a', 'dhcp-b');
 
   beforeAll(async () => {
-    const env: Record<string, string> = {};
-    if (database === 'PostgreSQL') {
-      const db = await createTestDatabase();
-      env.DATABASE_URL = db.url;
-      dropDatabase = db.drop;
-    }
-    site = await Site.start(env);
+    site = await Site.startOn(database);
     await site.seed('failover-pair');
   });
-  afterAll(async () => {
-    await site.stop();
-    await dropDatabase();
-  });
+  afterAll(() => site.stop());
 
   test('registering the servers imports their subnets and pools and writes nothing', async () => {
     const { servers } = await site.ok<{ servers: any[] }>(SERVERS);
@@ -82,7 +42,7 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
     expect(a.scopes[2].pools).toEqual([{ ranges: [{ start: '203.0.113.20', end: '203.0.113.59' }] }, { ranges: [{ start: '203.0.113.60', end: '203.0.113.99' }] }]);
     expect(a.scopes[1].authority).toBe('dhcp-a');
     expect(a.scopes[1].failoverRole).toBeNull();
-    expect(site.file('dhcp-a')).toBe(require('node:fs').readFileSync(path.resolve(__dirname, '../../seeds/failover-pair/dhcp-a.conf'), 'utf8'));
+    expect(site.file('dhcp-a')).toBe(seedFile('dhcp-a'));
     officeId = a.scopes[1].id;
   });
 
@@ -107,11 +67,11 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
 
     const a = site.file('dhcp-a');
     const b = site.file('dhcp-b');
-    expect(a).toContain(PRIMARY_BLOCK);
-    expect(b).toContain(SECONDARY_BLOCK);
+    expect(a).toContain(AB_PRIMARY);
+    expect(b).toContain(AB_SECONDARY);
     // declared before the first declaration that refers to it
-    expect(a.indexOf(PRIMARY_BLOCK)).toBeLessThan(a.indexOf('subnet 198.51.100.0'));
-    expect(b.indexOf(SECONDARY_BLOCK)).toBeLessThan(b.indexOf('subnet 198.51.100.0'));
+    expect(a.indexOf(AB_PRIMARY)).toBeLessThan(a.indexOf('subnet 198.51.100.0'));
+    expect(b.indexOf(AB_SECONDARY)).toBeLessThan(b.indexOf('subnet 198.51.100.0'));
     expect(a).toContain('  pool {\n    failover peer "ab";\n    range 198.51.100.100 198.51.100.199;\n  }');
     // the whole subnet: its option routers as well as its pool
     expect(b).toMatch(/subnet 198\.51\.100\.0 netmask 255\.255\.255\.0 \{\n  option routers 198\.51\.100\.1;\n  pool \{\n    failover peer "ab";\n    range 198\.51\.100\.100 198\.51\.100\.199;\n  \}\n\}/);
@@ -173,8 +133,8 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
     expect(site.file('dhcp-a')).not.toContain('split');
     bothFilesPassDhcpd();
     await site.ok(MODIFY, { input: { name: 'ab', percentage: 50, primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
-    expect(site.file('dhcp-a')).toContain(PRIMARY_BLOCK);
-    expect(site.file('dhcp-b')).toContain(SECONDARY_BLOCK);
+    expect(site.file('dhcp-a')).toContain(AB_PRIMARY);
+    expect(site.file('dhcp-b')).toContain(AB_SECONDARY);
   });
 
   test('removing a scope with DISABLE_SECONDARY_SCOPE clears the peer and keeps a disabled copy on the secondary', async () => {
@@ -189,7 +149,7 @@ describe.each(DATABASES)('a failover pair managed end to end through the API on 
     expect(site.file('dhcp-a')).toMatch(/subnet 198\.18\.0\.0 netmask 255\.255\.255\.0 \{\n  pool \{\n    range 198\.18\.0\.10 198\.18\.0\.99;\n  \}\n\}/);
     expect(site.file('dhcp-b')).toContain('subnet 198.18.0.0 netmask 255.255.255.0 {');
     // the peer is still used by the other scopes, so its declarations stay
-    expect(site.file('dhcp-a')).toContain(PRIMARY_BLOCK);
+    expect(site.file('dhcp-a')).toContain(AB_PRIMARY);
     bothFilesPassDhcpd();
   });
 

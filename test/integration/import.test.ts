@@ -1,8 +1,9 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Site } from '../helpers/site';
+import { addServer } from '../helpers/operations';
 
-const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { name unmatchedFailoverPeers } }`;
+const ADD_SERVER = addServer('{ name unmatchedFailoverPeers }');
 const REL = `query($name: String!) { failoverRelationship(name: $name) { name status percentage mclt port loadBalanceMaxSeconds maxResponseDelay maxUnackedUpdates primaryServer { name } secondaryServer { name } scopes { network failoverRole server { name } pools { ranges { start end } failoverRelationship { name } } } } }`;
 const SEEDS = path.resolve(__dirname, '../../seeds/imported-pair');
 

@@ -1,19 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Site } from '../helpers/site';
-import { DHCPD, dhcpdCheck } from '../helpers/dhcpd';
-import { POSTGRES_AVAILABLE, createTestDatabase } from '../helpers/postgres';
+import { addScopes, ADD_POOL, ADD_SERVER, CREATE_REL, DELETE_SCOPE, REMOVE_POOL, REMOVE_SERVER } from '../helpers/operations';
+import { DHCPD, expectPassesDhcpd } from '../helpers/dhcpd';
+import { DATABASES } from '../helpers/postgres';
+import { seedFile } from '../helpers/failover-pair';
 
 const SERVERS = `{ servers { name scopes { id network failoverRole pools { id ranges { start end } } } } }`;
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { status } }`;
-const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
-const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id } }`;
-const REMOVE_POOL = `mutation($id: ID!) { removePool(id: $id) }`;
-const DELETE_SCOPE = `mutation($id: ID!) { deleteScope(id: $id) }`;
-const REMOVE_SERVER = `mutation($name: String!) { removeServer(name: $name) }`;
-
-const seedFile = (name: string) => readFileSync(path.resolve(__dirname, `../../seeds/failover-pair/${name}.conf`), 'utf8');
+const ADD_SCOPES = addScopes('{ status }');
 
 /** `text` without `block`, which it must hold exactly once: the expected bytes after a removal. */
 function without(text: string, block: string): string {
@@ -22,10 +16,6 @@ function without(text: string, block: string): string {
 }
 
 // Retiring pools, scopes and servers, on the embedded default and on PostgreSQL; each needs the real dhcpd.
-const DATABASES = [
-  ['SQLite', true],
-  ['PostgreSQL', POSTGRES_AVAILABLE],
-] as const;
 
 describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, available) => {
   if (!DHCPD || !available) {
@@ -33,28 +23,18 @@ describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, 
     return;
   }
   let site: Site;
-  let dropDatabase = async () => {};
 
   const scopeOf = async (server: string, network: string) => {
     const { servers } = await site.ok<{ servers: any[] }>(SERVERS);
     return servers.find((s) => s.name === server).scopes.find((s: any) => s.network === network);
   };
-  const passesDhcpd = (name: string) => expect(dhcpdCheck(path.join(site.configRoot, `${name}.conf`))).toBeNull();
+  const passesDhcpd = (name: string) => expectPassesDhcpd(site, name);
 
   beforeAll(async () => {
-    const env: Record<string, string> = {};
-    if (database === 'PostgreSQL') {
-      const db = await createTestDatabase();
-      env.DATABASE_URL = db.url;
-      dropDatabase = db.drop;
-    }
-    site = await Site.start(env);
+    site = await Site.startOn(database);
     await site.seed('failover-pair');
   });
-  afterAll(async () => {
-    await site.stop();
-    await dropDatabase();
-  });
+  afterAll(() => site.stop());
 
   test('removePool on a standalone scope removes its block and nothing else; positions stay in file order', async () => {
     const voice = await scopeOf('dhcp-a', '203.0.113.0/25');

@@ -1,14 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Site } from '../helpers/site';
+import { addScopes, ADD_SERVER, CREATE_REL, SYNC } from '../helpers/operations';
 import { dedent } from '../helpers/dedent';
-import { describeWithDhcpd, dhcpdCheck } from '../helpers/dhcpd';
+import { describeWithDhcpd, expectPassesDhcpd } from '../helpers/dhcpd';
 
-const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id } }`;
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id } }`;
-const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { status scopes { network server { name } pools { ranges { start end } } } } }`;
-const SCOPES = `{ servers { name scopes { id network } } }`;
+const ADD_SCOPES = addScopes('{ status scopes { network server { name } pools { ranges { start end } } } }');
 
 const A = dedent`
   authoritative;
@@ -97,10 +94,8 @@ const B = dedent`
  */
 describeWithDhcpd('mirroring a scope onto the partner', () => {
   let site: Site;
-  const ids: Record<string, string> = {};
-  const bothFilesPassDhcpd = () => {
-    for (const name of ['dhcp-a', 'dhcp-b']) expect(dhcpdCheck(path.join(site.configRoot, `${name}.conf`))).toBeNull();
-  };
+  let ids: Record<string, string>;
+  const bothFilesPassDhcpd = () => expectPassesDhcpd(site, 'dhcp-a', 'dhcp-b');
   const add = (network: string, server = 'dhcp-a', rel = 'ab') => site.gql(ADD_SCOPES, { name: rel, ids: [ids[`${server} ${network}`]] });
   const expectRefused = async (network: string, ...parts: string[]) => {
     const before = await site.snapshot();
@@ -118,8 +113,7 @@ describeWithDhcpd('mirroring a scope onto the partner', () => {
     await site.ok(ADD_SERVER, { input: { name: 'dhcp-a', address: '192.0.2.10', configPath: 'dhcp-a.conf' } });
     await site.ok(ADD_SERVER, { input: { name: 'dhcp-b', address: '192.0.2.11', configPath: 'dhcp-b.conf' } });
     await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
-    const { servers } = await site.ok(SCOPES);
-    for (const s of servers) for (const sc of s.scopes) ids[`${s.name} ${sc.network}`] = sc.id;
+    ids = await site.ids();
   });
   afterAll(() => site.stop());
 
@@ -211,7 +205,7 @@ describeWithDhcpd('mirroring a scope onto the partner', () => {
     `);
     // The hand edit is drift until synced; once synced, the file's peer is the operator's and stays so.
     expect((await add('10.7.0.0/24', 'dhcp-a', 'cd')).errors?.[0].message).toContain('syncServer');
-    await site.ok(`mutation { syncServer(name: "dhcp-a") { name } }`);
+    await site.ok(SYNC, { name: 'dhcp-a' });
     const before = await site.snapshot();
     const res = await add('10.7.0.0/24', 'dhcp-a', 'cd');
     expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');

@@ -3,9 +3,8 @@
  * here), sent in order to a real service on a temp SQLite file and CONFIG_ROOT seeded as `npm run seed` does,
  * and every file excerpt the section shows must appear byte for byte in the file its prose names.
  */
-import path from 'node:path';
 import { Kind, parse, visit } from 'graphql';
-import { DHCPD, dhcpdCheck } from '../helpers/dhcpd';
+import { DHCPD, expectPassesDhcpd } from '../helpers/dhcpd';
 import { codeBlocks, readDoc } from '../helpers/markdown';
 import { Site } from '../helpers/site';
 
@@ -70,6 +69,6 @@ describe(`README.md, "${SECTION}", verbatim after npm run seed`, () => {
   });
 
   (DHCPD ? test : test.skip)('both files pass dhcpd -t', () => {
-    for (const name of ['dhcp-a', 'dhcp-b']) expect(dhcpdCheck(path.join(site.configRoot, `${name}.conf`))).toBeNull();
+    expectPassesDhcpd(site, 'dhcp-a', 'dhcp-b');
   });
 });

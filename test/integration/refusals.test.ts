@@ -2,20 +2,9 @@ import { readFileSync, writeFileSync, symlinkSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Site } from '../helpers/site';
+import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, DELETE_SCOPE, MODIFY_REL, REMOVE_POOL, REMOVE_RELS, REMOVE_SCOPES, REMOVE_SERVER, SYNC } from '../helpers/operations';
 import { describeWithDhcpd } from '../helpers/dhcpd';
 
-const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id } }`;
-const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id } }`;
-const MODIFY = `mutation($input: ModifyFailoverRelationshipInput!) { modifyFailoverRelationship(input: $input) { name } }`;
-const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name } }`;
-const REMOVE_SCOPES = `mutation($name: String!, $ids: [ID!]!, $action: DeconfigureAction!) { removeScopesFromFailoverRelationship(name: $name, scopeIds: $ids, deconfigureAction: $action) { name } }`;
-const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: DeconfigureAction!) { removeFailoverRelationships(server: $server, names: $names, deconfigureAction: $action) }`;
-const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id } }`;
-const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
-const SYNC = `mutation($name: String!) { syncServer(name: $name) { id } }`;
-const REMOVE_SERVER = `mutation($name: String!) { removeServer(name: $name) }`;
-const DELETE_SCOPE = `mutation($id: ID!) { deleteScope(id: $id) }`;
-const REMOVE_POOL = `mutation($id: ID!) { removePool(id: $id) }`;
 
 /**
  * Every refusal leaves the database and every file exactly as they were. The site holds a pair with a
@@ -23,26 +12,12 @@ const REMOVE_POOL = `mutation($id: ID!) { removePool(id: $id) }`;
  */
 describeWithDhcpd('refused mutations change nothing', () => {
   let site: Site;
-  const ids: Record<string, string> = {};
+  let ids: Record<string, string>;
 
   beforeAll(async () => {
-    site = await Site.start();
-    await site.seed('failover-pair');
-    // ids['<server> <network>'] of every scope, ids['pool <server> <network>'] of its first pool
-    const readIds = async () => {
-      const { servers } = await site.ok(`{ servers { name scopes { id network pools { id } } } }`);
-      for (const s of servers) {
-        for (const sc of s.scopes) {
-          ids[`${s.name} ${sc.network}`] = sc.id;
-          if (sc.pools.length) ids[`pool ${s.name} ${sc.network}`] = sc.pools[0].id;
-        }
-      }
-    };
-    await readIds();
-    await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
+    site = await Site.withFailoverPair();
     await site.ok(CREATE_REL, { input: { name: 'spare', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
-    await site.ok(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 198.51.100.0/24']] });
-    await readIds();
+    ids = await site.ids();
     // a folder beside CONFIG_ROOT (outside it) and a link to it from inside
     mkdirSync(path.join(site.dir, 'outside'));
     symlinkSync(path.join(site.dir, 'outside'), path.join(site.configRoot, 'escape'));
@@ -71,9 +46,9 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['the same server twice', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-a' } }), 'BAD_USER_INPUT'],
     ['an unknown server', CREATE_REL, () => ({ input: { name: 'c', primaryServer: 'dhcp-a', secondaryServer: 'nope' } }), 'NOT_FOUND'],
     ['a relationship name already taken', CREATE_REL, () => ({ input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } }), 'CONFLICT'],
-    ['moving a relationship to an unknown server', MODIFY, () => ({ input: { name: 'ab', secondaryServer: 'dhcp-c' } }), 'NOT_FOUND'],
-    ['modifying an unknown relationship', MODIFY, () => ({ input: { name: 'nope', percentage: 10 } }), 'NOT_FOUND'],
-    ['a negative mclt', MODIFY, () => ({ input: { name: 'ab', mclt: -1 } }), 'BAD_USER_INPUT'],
+    ['moving a relationship to an unknown server', MODIFY_REL, () => ({ input: { name: 'ab', secondaryServer: 'dhcp-c' } }), 'NOT_FOUND'],
+    ['modifying an unknown relationship', MODIFY_REL, () => ({ input: { name: 'nope', percentage: 10 } }), 'NOT_FOUND'],
+    ['a negative mclt', MODIFY_REL, () => ({ input: { name: 'ab', mclt: -1 } }), 'BAD_USER_INPUT'],
     ['adding an unknown scope', ADD_SCOPES, () => ({ name: 'ab', ids: ['999999'] }), 'NOT_FOUND'],
     ['adding a scope without pools', ADD_SCOPES, () => ({ name: 'ab', ids: [ids['dhcp-a 192.0.2.0/24']] }), 'BAD_USER_INPUT'],
     ['adding a scope already in another relationship', ADD_SCOPES, () => ({ name: 'spare', ids: [ids['dhcp-a 198.51.100.0/24']] }), 'CONFLICT'],
@@ -120,7 +95,7 @@ describeWithDhcpd('refused mutations change nothing', () => {
     writeFileSync(path.join(dir, 'dhcp-c.conf'), 'ddns-update-style none;\n');
     await site.ok(ADD_SERVER, { input: { name: 'dhcp-c', address: '192.0.2.12', configPath: 'dhcp-c.conf' } });
     const before = await site.snapshot();
-    expect((await site.refused(MODIFY, { input: { name: 'ab', secondaryServer: 'dhcp-c' } })).code).toBe('CONFLICT');
+    expect((await site.refused(MODIFY_REL, { input: { name: 'ab', secondaryServer: 'dhcp-c' } })).code).toBe('CONFLICT');
     expect(await site.snapshot()).toEqual(before);
   });
 

@@ -23,7 +23,7 @@ export async function loadPair(m: MutationTx, rel: FailoverRelationship): Promis
   return pair;
 }
 
-export const roleOn = (pair: Pair, server: DhcpServer): FailoverRole => roleIn(pair.rel, server.id);
+const roleOn = (pair: Pair, server: DhcpServer): FailoverRole => roleIn(pair.rel, server.id);
 export const partnerOf = (pair: Pair, server: DhcpServer): DhcpServer => (server.id === pair.primary.id ? pair.secondary : pair.primary);
 
 const rangesKey = (ranges: IpRange[]): string => ranges.map((r) => `${r.start}-${r.end}`).join(',');

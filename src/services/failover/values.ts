@@ -27,8 +27,8 @@ export function checkValues<T extends Partial<FailoverValues>>(values: T): T {
 }
 
 /** dhcpd's `split` is out of 256 hash buckets; the API speaks percent. */
-export const splitOf = (percentage: number): number => Math.round((percentage * 256) / 100);
-export const percentageOf = (split: number): number => Math.min(100, Math.max(0, Math.round((split * 100) / 256)));
+const splitOf = (percentage: number): number => Math.round((percentage * 256) / 100);
+const percentageOf = (split: number): number => Math.min(100, Math.max(0, Math.round((split * 100) / 256)));
 
 /** The two `failover peer` declarations of a relationship, in SPEC.md's format. */
 export function peerDeclarations(rel: FailoverRelationship, primary: DhcpServer, secondary: DhcpServer): { primary: PeerDeclaration; secondary: PeerDeclaration } {

@@ -107,7 +107,7 @@ function journalFile(c: FileChange) {
 }
 
 /** A file change as the audit log shows it: a unified diff. */
-export function auditedChange(c: FileChange): AuditedChange {
+function auditedChange(c: FileChange): AuditedChange {
   return { server: c.server.name, path: c.path, diff: unifiedDiff(c.path, c.before ?? '', c.after) };
 }
 

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeWithDhcpd } from '../../helpers/dhcpd';
 import { Site } from '../../helpers/site';
-import { ADD_SCOPES, CREATE_REL, CREATE_SCOPE, auditRows, createToken, postGraphQL } from './harness';
+import { ADD_SCOPES, CREATE_REL, CREATE_SCOPE } from '../../helpers/operations';
+import { auditRows, createToken, postGraphQL } from './harness';
 
 const AUDIT_LOG = `query($first: Int, $after: String) {
   auditLog(first: $first, after: $after) {
@@ -22,9 +23,7 @@ describeWithDhcpd('the audit log', () => {
     site = await Site.start();
     await site.seed('failover-pair');
     alice = await createToken(site, 'alice', 'admin');
-    const { servers } = await site.ok(`{ servers { name scopes { id network } } }`);
-    ids = {};
-    for (const s of servers) for (const sc of s.scopes) ids[`${s.name} ${sc.network}`] = sc.id;
+    ids = await site.ids();
   });
   afterAll(() => site.stop());
 

@@ -2,7 +2,8 @@ import { TokenStore } from '../../../src/auth/tokens';
 import { BOOTSTRAP_NAME, ensureBootstrapAdmin } from '../../../src/auth/bootstrap';
 import { describeWithDhcpd } from '../../helpers/dhcpd';
 import { ADMIN_TOKEN, Site } from '../../helpers/site';
-import { ADD_SCOPES, CREATE_REL, CREATE_SCOPE, SYNC, auditRows, createToken, postGraphQL, raw } from './harness';
+import { ADD_SCOPES, CREATE_REL, CREATE_SCOPE, SYNC } from '../../helpers/operations';
+import { auditRows, createToken, postGraphQL, raw } from './harness';
 
 const SERVERS = `{ servers { name } }`;
 

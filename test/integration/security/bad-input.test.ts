@@ -7,7 +7,8 @@ import { parseConfig } from '../../../src/config-sync';
 import { createSchema } from '../../../src/schema';
 import { DHCPD, describeWithDhcpd, dhcpdCheck } from '../../helpers/dhcpd';
 import { Site } from '../../helpers/site';
-import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, SYNC, postGraphQL, safeSnapshot } from './harness';
+import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, SYNC } from '../../helpers/operations';
+import { postGraphQL } from './harness';
 
 /**
  * The bad-input rows of the issue that test/integration/refusals.test.ts does not already cover: names
@@ -18,13 +19,12 @@ import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL,
 describeWithDhcpd('bad input is refused before anything is written', () => {
   let site: Site;
   let outside: string;
-  const ids: Record<string, string> = {};
+  let ids: Record<string, string>;
 
   beforeAll(async () => {
     site = await Site.start();
     await site.seed('failover-pair');
-    const { servers } = await site.ok(`{ servers { name scopes { id network } } }`);
-    for (const s of servers) for (const sc of s.scopes) ids[`${s.name} ${sc.network}`] = sc.id;
+    ids = await site.ids();
     await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
 
     outside = mkdtempSync(path.join(os.tmpdir(), 'gw-outside-'));
@@ -46,16 +46,16 @@ describeWithDhcpd('bad input is refused before anything is written', () => {
     rmSync(`${site.configRoot}-evil`, { recursive: true, force: true });
   });
 
-  // CONFIG_ROOT holds a FIFO and dangling links on purpose: safeSnapshot never opens them (site.snapshot would).
+  // CONFIG_ROOT holds a FIFO and dangling links on purpose: site.snapshot() lists them and never opens them.
   const refusedWith = async (mutation: string, variables: Record<string, unknown>, codes: string[]) => {
-    const before = await safeSnapshot(site);
+    const before = await site.snapshot();
     const started = Date.now();
     const res = await postGraphQL(site, { query: mutation, variables });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(res.json.errors?.[0]?.extensions?.code).toBeDefined();
     expect(codes).toContain(res.json.errors[0].extensions.code);
     expect(res.json.data ?? null).toBeNull();
-    expect(await safeSnapshot(site)).toEqual(before);
+    expect(await site.snapshot()).toEqual(before);
   };
 
   const hostileNames: [string, string][] = [

@@ -1,11 +1,12 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { loadSettings } from '../../../src/config';
 import { LIMITS } from '../../../src/graphql-limits/limits';
 import { describeWithDhcpd } from '../../helpers/dhcpd';
 import { ADMIN_TOKEN, Site } from '../../helpers/site';
-import { ADD_SERVER, CREATE_SCOPE, auditRows, postGraphQL, raw, startSiteWithLog } from './harness';
+import { ADD_SERVER, CREATE_SCOPE } from '../../helpers/operations';
+import { auditRows, postGraphQL, raw, startSiteWithLog } from './harness';
 
 const LEAKS = /SQLITE|SELECT |INSERT |UPDATE |\/tmp\/|\/src\/|node_modules|\.ts:\d|\bat \w+ \(|EISDIR|ENOENT/;
 

@@ -1,9 +1,10 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeWithDhcpd, dhcpdCheck } from '../../helpers/dhcpd';
-import { Site } from '../../helpers/site';
-import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, REMOVE_SCOPES, SYNC, auditRows, postGraphQL, raw } from './harness';
+import { Site, walkTree } from '../../helpers/site';
+import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, MODIFY_REL, REMOVE_RELS, REMOVE_SCOPES, SYNC } from '../../helpers/operations';
+import { auditRows, postGraphQL, raw } from './harness';
 
 /** mulberry32: a small PRNG with a fixed seed, so a failure replays exactly. */
 function prng(seed: number): () => number {
@@ -70,15 +71,11 @@ const NUMBERS = ['percentage', 'mclt', 'port', 'loadBalanceMaxSeconds', 'maxResp
 describeWithDhcpd('fuzzing every mutation argument with hostile strings', () => {
   let site: Site;
   let sentinel: string;
-  const ids: Record<string, string> = {};
+  let ids: Record<string, string>;
 
   beforeAll(async () => {
-    site = await Site.start();
-    await site.seed('failover-pair');
-    const { servers } = await site.ok(`{ servers { name scopes { id network } } }`);
-    for (const sv of servers) for (const sc of sv.scopes) ids[`${sv.name} ${sc.network}`] = sc.id;
-    await site.ok(CREATE_REL, { input: { name: 'ab', primaryServer: 'dhcp-a', secondaryServer: 'dhcp-b' } });
-    await site.ok(ADD_SCOPES, { name: 'ab', ids: [ids['dhcp-a 198.51.100.0/24']] });
+    site = await Site.withFailoverPair();
+    ids = await site.ids();
     // Files outside CONFIG_ROOT that a path escape would reach first.
     sentinel = path.join(site.dir, 'sentinel');
     mkdirSync(sentinel);
@@ -182,9 +179,7 @@ describeWithDhcpd('fuzzing every mutation argument with hostile strings', () => 
     expect({ ...after.db, dhcp_server: before.db.dhcp_server }).toEqual(before.db);
     expect(accepted.length).toBeLessThan(20);
     // ... every config file still passes dhcpd -t ...
-    for (const file of readdirSync(site.configRoot).map((f) => path.join(site.configRoot, f))) {
-      if (lstatSync(file).isFile()) expect(dhcpdCheck(file)).toBeNull();
-    }
+    for (const [file, st] of walkTree(site.configRoot)) if (st.isFile()) expect(dhcpdCheck(file)).toBeNull();
     // ... nothing outside CONFIG_ROOT changed, and no shell ran anything.
     expect(outsideState(site)).toEqual(outsideBefore);
     expect(existsSync(PWNED)).toBe(false);
@@ -218,16 +213,8 @@ function inlineVariables(mutation: string, variables: Record<string, unknown>): 
 /** Every file of the site's folder outside CONFIG_ROOT (the database files aside), with its bytes and mtime. */
 function outsideState(site: Site): Record<string, string> {
   const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const p = path.join(dir, entry);
-      if (p === site.configRoot || /gateway(\.journal)?\.db(-wal|-shm|-journal)?$/.test(entry)) continue;
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else out[path.relative(site.dir, p)] = `${st.mtimeMs} ${readFileSync(p).toString('base64')}`;
-    }
-  };
-  walk(site.dir);
+  const skip = (p: string) => p === site.configRoot || /gateway(\.journal)?\.db(-wal|-shm|-journal)?$/.test(path.basename(p));
+  for (const [p, st] of walkTree(site.dir, skip)) out[path.relative(site.dir, p)] = `${st.mtimeMs} ${readFileSync(p).toString('base64')}`;
   out['<entries of the temp dir named like CONFIG_ROOT>'] = readdirSync(path.dirname(site.dir))
     .filter((e) => e.startsWith(path.basename(site.dir)))
     .join(',');

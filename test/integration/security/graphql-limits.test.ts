@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PAIR_ADDRESSES, pairConfig } from '../../../bench/pair-config';
 import { FRONTEND_QUERY } from './frontend-query';
-import { ADD_SERVER, CREATE_REL, auditRows, postGraphQL } from './harness';
+import { ADD_SERVER, CREATE_REL } from '../../helpers/operations';
+import { auditRows, postGraphQL } from './harness';
 
 /** `{ scopes(first: 1) { edges { node { failoverPartner { … } } } } }` with `levels` fields on its deepest path. */
 function queryOfDepth(levels: number): string {

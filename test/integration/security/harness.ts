@@ -1,5 +1,3 @@
-import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import path from 'node:path';
 import { TokenStore } from '../../../src/auth/tokens';
 import { ADMIN_TOKEN, Site } from '../../helpers/site';
 
@@ -46,35 +44,4 @@ export async function startSiteWithLog(env: Record<string, string> = {}): Promis
 
 export async function auditRows(site: Site): Promise<{ actor: string; operation: string; arguments: string; outcome: string; message: string | null }[]> {
   return site.gateway.db.query('SELECT actor, operation, arguments, outcome, message FROM audit_entry ORDER BY id');
-}
-
-export const ADD_SERVER = `mutation($input: AddServerInput!) { addServer(input: $input) { id name } }`;
-export const CREATE_REL = `mutation($input: CreateFailoverRelationshipInput!) { createFailoverRelationship(input: $input) { id name } }`;
-export const MODIFY_REL = `mutation($input: ModifyFailoverRelationshipInput!) { modifyFailoverRelationship(input: $input) { name } }`;
-export const ADD_SCOPES = `mutation($name: String!, $ids: [ID!]!) { addScopesToFailoverRelationship(name: $name, scopeIds: $ids) { name } }`;
-export const REMOVE_SCOPES = `mutation($name: String!, $ids: [ID!]!, $action: DeconfigureAction!) { removeScopesFromFailoverRelationship(name: $name, scopeIds: $ids, deconfigureAction: $action) { name } }`;
-export const REMOVE_RELS = `mutation($server: String!, $names: [String!]!, $action: DeconfigureAction!) { removeFailoverRelationships(server: $server, names: $names, deconfigureAction: $action) }`;
-export const CREATE_SCOPE = `mutation($input: CreateScopeInput!) { createScope(input: $input) { id network } }`;
-export const ADD_POOL = `mutation($input: AddPoolInput!) { addPool(input: $input) { id } }`;
-export const SYNC = `mutation($name: String!) { syncServer(name: $name) { id } }`;
-
-/**
- * Like site.snapshot(), for a CONFIG_ROOT that holds symlinks, FIFOs and devices on purpose: entries are
- * looked at with lstat and never opened unless they are regular files (opening a FIFO would block).
- */
-export async function safeSnapshot(site: Site): Promise<{ files: Record<string, string>; db: Record<string, unknown[]> }> {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const p = path.join(dir, entry);
-      const rel = path.relative(site.configRoot, p);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) files[rel] = readFileSync(p).toString('base64');
-      else if (st.isSymbolicLink()) files[rel] = `symlink -> ${readlinkSync(p)}`;
-      else files[rel] = `special file, mode ${st.mode.toString(8)}, mtime ${st.mtimeMs}`;
-    }
-  };
-  walk(site.configRoot);
-  return { files, db: await site.snapshotDatabase() };
 }

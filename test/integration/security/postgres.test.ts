@@ -3,7 +3,8 @@ import { BOOTSTRAP_NAME, ensureBootstrapAdmin } from '../../../src/auth/bootstra
 import { DHCPD } from '../../helpers/dhcpd';
 import { POSTGRES_AVAILABLE, createTestDatabase } from '../../helpers/postgres';
 import { Site } from '../../helpers/site';
-import { CREATE_REL, CREATE_SCOPE, createToken, postGraphQL } from './harness';
+import { CREATE_REL, CREATE_SCOPE } from '../../helpers/operations';
+import { createToken, postGraphQL } from './harness';
 
 /** Tokens, bootstrap and the audit log on PostgreSQL: its own migration path and a pool of connections. */
 const describeOnPostgres = DHCPD && POSTGRES_AVAILABLE ? describe : describe.skip;

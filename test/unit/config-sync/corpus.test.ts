@@ -3,13 +3,13 @@
  * dhcpd.conf files and this project's own fixtures. The expected counts were
  * made by hand (grep and reading each file), not by running the parser.
  */
-import { DHCPD } from '../../helpers/dhcpd';
+import { DHCPD, itWithDhcpd } from '../../helpers/dhcpd';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseConfig, stringify, validateConfig } from '../../../src/config-sync';
 import { confFiles, CORPUS, CORPUS_PRESENT, describeCorpus } from '../../helpers/corpus';
-import { expectDhcpdAccepts, itDhcpd } from './support';
+import { expectDhcpdAccepts } from './support';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/dhcpd');
 
@@ -144,7 +144,7 @@ describe('the project fixtures', () => {
     });
 
     if (dhcpdAccepts) {
-      itDhcpd('is accepted by dhcpd -t', async () => {
+      itWithDhcpd('is accepted by dhcpd -t', async () => {
         expect(parseConfig(text).errors).toEqual([]);
         await expectDhcpdAccepts(text, dir);
       });
@@ -163,7 +163,7 @@ describe('the project fixtures', () => {
     expect(bytes.subarray(-2).toString()).toBe('";');
   });
 
-  itDhcpd('needs the included file: dhcpd -t refuses the including fixture without it', async () => {
+  itWithDhcpd('needs the included file: dhcpd -t refuses the including fixture without it', async () => {
     const text = readFileSync(path.join(FIXTURES, 'include-secondary-noeol.conf'), 'utf8');
     const alone = mkdtempSync(path.join(os.tmpdir(), 'gw-fixtures-'));
     try {

@@ -1,7 +1,7 @@
-import { DHCPD } from '../../helpers/dhcpd';
+import { DHCPD, itWithDhcpd } from '../../helpers/dhcpd';
 import { ConfigEditor, ConfigValueError, parseConfig, validateConfig, type PeerDeclaration } from '../../../src/config-sync';
 import { dedent } from '../../helpers/dedent';
-import { edit, itDhcpd, itDhcpdAccepts } from './support';
+import { edit, itDhcpdAccepts } from './support';
 
 const PRIMARY: PeerDeclaration = {
   name: 'dc1-dc2',
@@ -266,7 +266,7 @@ describe('failover peer declarations', () => {
     expect(result.endsWith('}\n\ngroup {\n  subnet 10.1.0.0 netmask 255.255.255.0 { }\n}\n')).toBe(true);
   });
 
-  itDhcpd("reports dhcpd's refusal of a peer no pool refers to", async () => {
+  itWithDhcpd("reports dhcpd's refusal of a peer no pool refers to", async () => {
     const validation = await validateConfig(DHCPD!, unreferredFile());
     expect(validation.ok).toBe(false);
     expect(validation.messages).toContain(

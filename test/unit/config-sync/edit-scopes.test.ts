@@ -1,7 +1,7 @@
-import { DHCPD } from '../../helpers/dhcpd';
+import { DHCPD, itWithDhcpd } from '../../helpers/dhcpd';
 import { ConfigEditor, ConfigValueError, parseConfig, scopeStatements, validateConfig } from '../../../src/config-sync';
 import { dedent } from '../../helpers/dedent';
-import { DC_PEER, edit, itDhcpd, itEdits } from './support';
+import { DC_PEER, edit, itEdits } from './support';
 
 describe('pool failover peer statements', () => {
   const text =
@@ -78,7 +78,7 @@ describe('pool failover peer statements', () => {
     withoutPeers,
   );
 
-  itDhcpd('reports dhcpd\'s message with the candidate line when an edit names an undeclared peer', async () => {
+  itWithDhcpd('reports dhcpd\'s message with the candidate line when an edit names an undeclared peer', async () => {
     const result = edit(text, (editor, model) => editor.setPoolFailoverPeer(model.subnets[0].pools[0], 'nope'));
     const validation = await validateConfig(DHCPD!, result);
     const line = result.split('\n').indexOf('    failover peer "nope";') + 1;

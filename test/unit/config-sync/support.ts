@@ -1,14 +1,11 @@
 /**
- * Shared pieces of the config-sync tests: whether the real dhcpd is here
- * (tests that need it are skipped, never passed, when it is not), checks
- * that a text passes `dhcpd -t`, and the edit helper and peer fixture the
- * edit tests share.
+ * Shared pieces of the config-sync tests: checks that a text passes
+ * `dhcpd -t` (skipped, never passed, where dhcpd is missing), and the edit
+ * helper and peer fixture the edit tests share.
  */
 import { ConfigEditor, parseConfig, validateConfig, type ConfigModel } from '../../../src/config-sync';
-import { DHCPD } from '../../helpers/dhcpd';
+import { DHCPD, itWithDhcpd } from '../../helpers/dhcpd';
 import { dedent } from '../../helpers/dedent';
-
-export const itDhcpd = DHCPD !== null ? it : it.skip;
 
 /** dhcpd -t passes (run in `dir` when given, for relative includes); its messages are shown when it does not. */
 export async function expectDhcpdAccepts(text: string, dir?: string): Promise<void> {
@@ -22,7 +19,7 @@ export async function expectDhcpdAccepts(text: string, dir?: string): Promise<vo
  * reported as skipped there, never as passed.
  */
 export function itDhcpdAccepts(what: string, texts: () => string[]): void {
-  itDhcpd(`dhcpd -t accepts ${what}`, async () => {
+  itWithDhcpd(`dhcpd -t accepts ${what}`, async () => {
     for (const text of texts()) await expectDhcpdAccepts(text);
   });
 }

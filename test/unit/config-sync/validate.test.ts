@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DhcpdNotFoundError, findDhcpd, validateConfig } from '../../../src/config-sync';
 import { readDhcpdOutput } from '../../../src/config-sync/apply/dhcpd-output';
-import { DHCPD } from '../../helpers/dhcpd';
-import { itDhcpd } from './support';
+import { DHCPD, itWithDhcpd } from '../../helpers/dhcpd';
+
 
 let dir: string;
 
@@ -39,12 +39,12 @@ function fakeDhcpd(): string {
 }
 
 describe('validateConfig', () => {
-  itDhcpd('passes a valid config with no messages', async () => {
+  itWithDhcpd('passes a valid config with no messages', async () => {
     const result = await validateConfig(DHCPD!, 'subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.10 10.0.0.20;\n}\n');
     expect(result).toMatchObject({ ok: true, messages: [] });
   });
 
-  itDhcpd("fails an invalid config with dhcpd's message on the candidate's line, never the temporary path", async () => {
+  itWithDhcpd("fails an invalid config with dhcpd's message on the candidate's line, never the temporary path", async () => {
     const candidate = 'authoritative;\r\nsubnet 10.0.0.0 netmask 255.255.255.0 {\r\n  range 10.0.0.1 10.0.0.300;\r\n}\r\n';
     const result = await validateConfig(DHCPD!, candidate, dir);
     expect(result.ok).toBe(false);
@@ -54,7 +54,7 @@ describe('validateConfig', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  itDhcpd('puts the temporary file beside the live file and runs dhcpd there, so relative includes resolve', async () => {
+  itWithDhcpd('puts the temporary file beside the live file and runs dhcpd there, so relative includes resolve', async () => {
     writeFileSync(path.join(dir, 'extra.conf'), 'authoritative;\n');
     const candidate = 'include "extra.conf";\n';
     expect(await validateConfig(DHCPD!, candidate, dir)).toMatchObject({ ok: true });
@@ -100,7 +100,7 @@ describe('findDhcpd', () => {
     expect(findDhcpd('fake-dhcpd')).toBe(path.join(dir, 'fake-dhcpd'));
   });
 
-  itDhcpd('looks in /usr/sbin and /sbin when the PATH lacks them', () => {
+  itWithDhcpd('looks in /usr/sbin and /sbin when the PATH lacks them', () => {
     delete process.env.DHCPD_BIN;
     process.env.PATH = '/nonexistent';
     expect(findDhcpd()).toBe(DHCPD);

@@ -1,0 +1,49 @@
+import { FailoverRole } from '../../src/domain';
+import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../src/entities';
+import { SELECT, insertScopes, replacePoolsOfServer, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
+import { Site } from '../helpers/site';
+
+/**
+ * src/db/rows.ts writes the tables' column names again, for its plain SQL: each list must name every column
+ * of its entity, so a column added to an entity and forgotten there fails here.
+ */
+describe('the column lists of src/db/rows.ts and the entities', () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await Site.start();
+  });
+  afterAll(() => site.stop());
+
+  const columnsOf = (entity: Function) => site.gateway.db.getMetadata(entity).columns;
+  const tables = [
+    ['server', DhcpServer, toServer],
+    ['relationship', FailoverRelationship, toRelationship],
+    ['scope', Scope, toScope],
+    ['pool', Pool, toPool],
+  ] as const;
+
+  test.each(tables)('SELECT.%s reads every column, and its mapper sets every property', (key, entity, toEntity) => {
+    const selected = SELECT[key].replace(/^SELECT /, '').replace(/ FROM \w+$/, '').split(', ');
+    expect(selected.sort()).toEqual(columnsOf(entity).map((c) => c.databaseName).sort());
+    const row = Object.fromEntries(selected.map((column) => [column, '[]']));
+    expect(Object.keys(toEntity(row)).sort()).toEqual(columnsOf(entity).map((c) => c.propertyName).sort());
+  });
+
+  test('insertScopes and replacePoolsOfServer write every column: a row reads back as it was given', async () => {
+    const db = site.gateway.db;
+    const server = await db.getRepository(DhcpServer).save({ name: 'x', address: '192.0.2.1', configPath: '/x.conf', unmatchedFailoverPeers: [] });
+    const rel = await db.getRepository(FailoverRelationship).save({ name: 'r', primaryServerId: server.id, secondaryServerId: server.id, percentage: 50, mclt: 3600, port: 647, loadBalanceMaxSeconds: 3, maxResponseDelay: 60, maxUnackedUpdates: 10 });
+    // every column with a value other than its default
+    const scope = { serverId: server.id, network: '198.18.0.0/24', name: 'lab', enabled: false, failoverRelationshipId: rel.id, failoverRole: FailoverRole.SECONDARY };
+    const ranges = [{ start: '198.18.0.10', end: '198.18.0.20' }];
+    await db.transaction(async (tx) => {
+      await insertScopes(tx, [scope]);
+      await replacePoolsOfServer(tx, server.id, new Map([['198.18.0.0/24', [ranges, ranges]]]));
+    });
+    const [read] = (await db.query(`${SELECT.scope} WHERE server_id = ${server.id}`)).map(toScope);
+    expect(read).toEqual(Object.assign(new Scope(), { id: read.id, ...scope }));
+    const pools = (await db.query(`${SELECT.pool} WHERE scope_id = ${read.id} ORDER BY position`)).map(toPool);
+    expect(pools).toEqual([0, 1].map((position) => Object.assign(new Pool(), { id: pools[position].id, scopeId: read.id, position, ranges })));
+    expect(Object.keys(scope).sort()).toEqual(columnsOf(Scope).map((c) => c.propertyName).filter((p) => p !== 'id').sort());
+  });
+});
