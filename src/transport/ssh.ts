@@ -235,11 +235,13 @@ function isMissing(e: unknown): boolean {
 export class SshFiles implements ServerFiles {
   constructor(
     private readonly connections: SshConnections,
-    private readonly target: SshTarget,
+    /** null: the server has no ssh settings (any more); every operation then fails as unreachable */
+    private readonly target: SshTarget | null,
     private readonly hooks: ServerHooks,
   ) {}
 
-  private session(): Promise<Session> {
+  private async session(): Promise<Session> {
+    if (!this.target) throw unreachable('the server has no "ssh" settings in GATEWAY_SERVERS_FILE', 'no ssh settings');
     return this.connections.session(this.target);
   }
 
