@@ -100,7 +100,8 @@ export class SshConnections {
   private readonly sessions = new Map<string, Promise<Session>>();
 
   session(target: SshTarget): Promise<Session> {
-    const key = `${target.user}@${target.host}:${target.port}`;
+    // Everything that decides whom we talk to and as whom: a changed pin or key is a new connection.
+    const key = JSON.stringify([target.user, target.host, target.port, target.privateKeyFile, target.hostKey]);
     let session = this.sessions.get(key);
     if (!session) {
       const forget = () => {
@@ -338,8 +339,8 @@ export class SshFiles implements ServerFiles {
   private async writeFailure(s: Session, dir: string, needed: number, e: unknown): Promise<TransportError> {
     const failure = sftpFailure('the file could not be written', e);
     if (failure.cause !== 'SFTP_FAILURE') return failure;
-    const fs = await s.call<{ bavail: number; frsize: number; bsize: number }>((done) => s.sftp.ext_openssh_statvfs(dir, done)).catch(() => null);
-    if (fs && fs.bavail * (fs.frsize || fs.bsize) < needed + WRITE_CHUNK) return new TransportError('the file could not be written: no space left on the server (ENOSPC)', 'ENOSPC');
+    const fs = await s.call<{ f_bavail: number | bigint; f_frsize: number | bigint }>((done) => s.sftp.ext_openssh_statvfs(dir, done)).catch(() => null);
+    if (fs && Number(fs.f_bavail) * Number(fs.f_frsize) < needed + WRITE_CHUNK) return new TransportError('the file could not be written: no space left on the server (ENOSPC)', 'ENOSPC');
     return failure;
   }
 
