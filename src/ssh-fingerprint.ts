@@ -31,8 +31,10 @@ async function main(argv: string[]): Promise<number> {
     });
   });
   console.log(fingerprint(key));
-  console.error(`${keyType(key)} host key of ${host}:${port}. Compare it out of band with the server's own`);
-  console.error(`"ssh-keygen -l -f /etc/ssh/ssh_host_${keyType(key).replace(/^ssh-/, '')}_key.pub" before pinning it as servers.<name>.ssh.hostKey:`);
+  const type = keyType(key);
+  const file = type.startsWith('ecdsa') ? 'ecdsa' : type.replace(/^ssh-/, '');
+  console.error(`${type} host key of ${host}:${port}. Compare it out of band with the server's own`);
+  console.error(`"ssh-keygen -l -f /etc/ssh/ssh_host_${file}_key.pub" before pinning it as servers.<name>.ssh.hostKey:`);
   console.error('this connection proves nothing about who answered.');
   return 0;
 }
