@@ -15,6 +15,8 @@ import { Site } from '../../helpers/site';
 
 const run = canRunNetns() && canRunSshd() ? describe : describe.skip;
 const MODIFY = `mutation M($mclt: Int!) { modifyFailoverRelationship(input: { name: "${RELATIONSHIP}", mclt: $mclt }) { mclt } }`;
+/** max-response-delay is in both peer declarations: both files change, the secondary's first */
+const MODIFY_BOTH = `mutation M($delay: Int!) { modifyFailoverRelationship(input: { name: "${RELATIONSHIP}", maxResponseDelay: $delay }) { maxResponseDelay } }`;
 
 run('a failover pair configured over SSH only', () => {
   let lab: NetnsLab | undefined;
@@ -118,7 +120,7 @@ run('a failover pair configured over SSH only', () => {
   it('an sshd stopped in the middle of a change: SERVER_UNREACHABLE, the written secondary put back', async () => {
     const before = snapshot();
     writeFileSync(hold(), '');
-    const refused = site!.refused(MODIFY, { mclt: 1900 });
+    const refused = site!.refused(MODIFY_BOTH, { delay: 45 });
     // the secondary's file is written and its reload waits: now the primary's SSH goes away
     for (let i = 0; i < 200 && !existsSync(`${hold()}.held`); i++) await new Promise((r) => setTimeout(r, 100));
     expect(existsSync(`${hold()}.held`)).toBe(true);
