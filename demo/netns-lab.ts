@@ -127,6 +127,11 @@ export class NetnsLab {
     return this.node(node).address;
   }
 
+  /** The node's network namespace as `ip netns` names it, for processes a test starts there itself (sshd). */
+  netns(node: string): string {
+    return this.node(node).netns;
+  }
+
   /** Everything the node's dhcpd wrote to stderr since it was last started (it runs with -d). */
   log(node: string): string {
     return this.node(node).log;

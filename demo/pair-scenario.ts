@@ -138,7 +138,8 @@ export interface LiveState {
  * scope into it; the gateway then writes the peer declarations, the peer statement in the pool, the secondary's
  * pool and the OMAPI settings into both files. Everything goes through the API.
  */
-export async function configurePair(gql: RunGraphQL, lab: Pick<NetnsLab, 'address'>, observe: StepObserver = () => {}): Promise<void> {
+/** `input`: more fields of both servers' AddServerInput, e.g. `{ transport: 'SSH' }` (demo:pair --ssh). */
+export async function configurePair(gql: RunGraphQL, lab: Pick<NetnsLab, 'address'>, observe: StepObserver = () => {}, input: Record<string, unknown> = {}): Promise<void> {
   const step = async <T>(title: string, query: string, variables: Record<string, unknown>): Promise<T> => {
     const data = await gql<T>(query, variables);
     observe({ title, query, variables, data });
@@ -146,10 +147,10 @@ export async function configurePair(gql: RunGraphQL, lab: Pick<NetnsLab, 'addres
   };
   type Added = { addServer: { scopes: { id: string; network: string }[] } };
   const primary = await step<Added>(`Register ${PRIMARY.name} (its file is imported)`, ADD_SERVER, {
-    input: { name: PRIMARY.name, address: lab.address(PRIMARY.node), configPath: PRIMARY.configFile },
+    input: { name: PRIMARY.name, address: lab.address(PRIMARY.node), configPath: PRIMARY.configFile, ...input },
   });
   await step(`Register ${SECONDARY.name}`, ADD_SERVER, {
-    input: { name: SECONDARY.name, address: lab.address(SECONDARY.node), configPath: SECONDARY.configFile },
+    input: { name: SECONDARY.name, address: lab.address(SECONDARY.node), configPath: SECONDARY.configFile, ...input },
   });
   // The defaults (mclt 3600, max-response-delay 60) are fine here: both servers start with empty lease files, i.e.
   // with no failover state, so dhcpd goes recover -> recover-done -> normal at once, without the MCLT-long

@@ -28,7 +28,10 @@ import { queryShapeRule } from './graphql-limits/shape-rule';
 import { inProcessTransport } from './live-state';
 import { Metrics } from './metrics';
 import { liveStateChanges } from './resolvers/subscription';
+import { Transport } from './domain';
 import { LocalFiles } from './transport/local';
+import type { ServerFiles } from './transport/server-files';
+import { SshConnections, SshFiles } from './transport/ssh';
 import { createSchema } from './schema';
 import { createServices, ServicesFor } from './services';
 import { serveSubscriptions } from './subscriptions';
@@ -62,7 +65,15 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const journalDb = await openJournalDatabase(db, dbOptions);
   // dhcpd is looked for once; every validation uses the path found here.
   const dhcpd = findDhcpd(settings.dhcpdBin ?? undefined);
-  const files = { filesOf: (server: { name: string }) => new LocalFiles(settings.hooksFor(server.name), dhcpd), models: new ModelCache(), metrics };
+  // One SSH connection per server, shared by every request; a server's transport decides where its files are.
+  const ssh = new SshConnections();
+  const filesOf = (server: { name: string; address?: string; transport?: Transport }): ServerFiles => {
+    const hooks = settings.hooksFor(server.name);
+    if (server.transport !== Transport.SSH) return new LocalFiles(hooks, dhcpd);
+    const host = hooks.ssh?.host ?? server.address;
+    return new SshFiles(ssh, hooks.ssh && host ? { ...hooks.ssh, host } : null, hooks);
+  };
+  const files = { filesOf, models: new ModelCache(), metrics };
   const runnerDeps = { db, writers: new Writers(db), journal: new Journal(journalDb), files, log };
   // Before serving: a change that a killed process left half-applied is undone (and audited as RECOVERED).
   await recoverOpenChanges({ ...runnerDeps, filesOf: files.filesOf });
@@ -153,6 +164,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     async stop() {
       await apollo.stop();
       await changes.close();
+      await ssh.close();
       for (const other of [readDb, journalDb]) if (other !== db) await other.destroy();
       await db.destroy();
     },

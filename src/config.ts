@@ -13,6 +13,23 @@ export interface ServerHooks {
   leases: string;
   /** when Utilization.level turns WARNING and CRITICAL, in percent of addresses active */
   utilization: UtilizationThresholds;
+  /** how an SSH server is reached; required for a server added with `transport: SSH` */
+  ssh?: SshSettings;
+  /** an SSH server's files (configPath and every include) must lie under this folder on the server */
+  remoteRoot: string;
+  /** the dhcpd that checks an SSH server's candidates, on that server (a name on its PATH, or a path) */
+  dhcpd: string;
+}
+
+export interface SshSettings {
+  /** default: the server's address */
+  host?: string;
+  port: number;
+  user: string;
+  /** an unencrypted OpenSSH or PEM private key, read at each connection and never logged */
+  privateKeyFile: string;
+  /** the pinned host key fingerprint, `SHA256:…` as `ssh-keygen -l` prints it; without it the server is refused */
+  hostKey?: string;
 }
 
 export interface UtilizationThresholds {
@@ -41,6 +58,8 @@ const DEFAULT_HOOKS: ServerHooks = {
   omapiPort: 7911,
   leases: '/var/lib/dhcp/dhcpd.leases',
   utilization: { warningPercent: 80, criticalPercent: 95 },
+  remoteRoot: '/etc/dhcp',
+  dhcpd: 'dhcpd',
 };
 
 export class SettingsError extends Error {}
@@ -66,12 +85,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       const own = hooks.servers[name];
       // utilization merges key by key, so a server may override one threshold and inherit the other
       const utilization = { ...DEFAULT_HOOKS.utilization, ...hooks.defaults.utilization, ...own?.utilization };
-      return { ...DEFAULT_HOOKS, ...hooks.defaults, ...own, utilization };
+      const { ssh, ...rest } = { ...hooks.defaults, ...own };
+      return { ...DEFAULT_HOOKS, ...rest, utilization, ssh: ssh && { port: 22, ...ssh } };
     },
   };
 }
 
-type ServerHooksEntry = Partial<Omit<ServerHooks, 'utilization'>> & { utilization?: Partial<UtilizationThresholds> };
+type ServerHooksEntry = Partial<Omit<ServerHooks, 'utilization' | 'ssh'>> & { utilization?: Partial<UtilizationThresholds>; ssh?: Omit<SshSettings, 'port'> & { port?: number } };
 
 interface ServerHooksFile {
   defaults: ServerHooksEntry;
@@ -80,7 +100,9 @@ interface ServerHooksFile {
 
 /**
  * GATEWAY_SERVERS_FILE: JSON `{ "defaults": {…}, "servers": { "<name>": { "reload": [argv…], "omapiPort": 7911,
- * "omapiKey": {…}, "leases": "/var/lib/dhcp/dhcpd.leases", "utilization": { "warningPercent": 80, "criticalPercent": 95 } } } }`
+ * "omapiKey": {…}, "leases": "/var/lib/dhcp/dhcpd.leases", "utilization": { "warningPercent": 80, "criticalPercent": 95 },
+ * "ssh": { "host": "…", "port": 22, "user": "…", "privateKeyFile": "…", "hostKey": "SHA256:…" }, "remoteRoot": "/etc/dhcp",
+ * "dhcpd": "dhcpd" } } }`
  */
 function loadServerHooks(file: string | undefined): ServerHooksFile {
   if (!file) return { defaults: {}, servers: {} };
@@ -98,6 +120,12 @@ function loadServerHooks(file: string | undefined): ServerHooksFile {
     if (h.leases !== undefined && (typeof h.leases !== 'string' || !path.isAbsolute(h.leases))) {
       throw new SettingsError('GATEWAY_SERVERS_FILE: "leases" must be an absolute path');
     }
+    for (const key of ['remoteRoot', 'dhcpd'] as const) {
+      if (h[key] !== undefined && (typeof h[key] !== 'string' || h[key] === '' || (key === 'remoteRoot' && !path.posix.isAbsolute(h[key])))) {
+        throw new SettingsError(`GATEWAY_SERVERS_FILE: "${key}" must be ${key === 'remoteRoot' ? 'an absolute path' : 'a non-empty string'}`);
+      }
+    }
+    if (h.ssh !== undefined) checkSsh(h.ssh);
     const percents = Object.values(h.utilization ?? {});
     if (percents.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 100))) {
       throw new SettingsError('GATEWAY_SERVERS_FILE: "utilization" thresholds must be numbers from 0 to 100');
@@ -109,6 +137,19 @@ function loadServerHooks(file: string | undefined): ServerHooksFile {
     if (warningPercent > criticalPercent) throw new SettingsError(`GATEWAY_SERVERS_FILE: ${name}: "utilization.warningPercent" is above "criticalPercent"`);
   }
   return { defaults: parsed.defaults ?? {}, servers: parsed.servers ?? {} };
+}
+
+function checkSsh(ssh: Partial<SshSettings>): void {
+  const bad = (what: string) => new SettingsError(`GATEWAY_SERVERS_FILE: "ssh.${what}`);
+  if (typeof ssh !== 'object' || ssh === null) throw new SettingsError('GATEWAY_SERVERS_FILE: "ssh" must be an object');
+  if (ssh.host !== undefined && (typeof ssh.host !== 'string' || ssh.host === '')) throw bad('host" must be a host name or address');
+  if (ssh.port !== undefined && !(Number.isInteger(ssh.port) && ssh.port > 0 && ssh.port < 65536)) throw bad('port" must be 1..65535');
+  if (typeof ssh.user !== 'string' || ssh.user === '') throw bad('user" is required');
+  if (typeof ssh.privateKeyFile !== 'string' || !path.isAbsolute(ssh.privateKeyFile)) throw bad('privateKeyFile" must be an absolute path');
+  // A missing pin is refused when connecting (SERVER_UNREACHABLE), so the server shows why; a malformed one is a typo to fix now.
+  if (ssh.hostKey !== undefined && !(typeof ssh.hostKey === 'string' && /^SHA256:[A-Za-z0-9+/]{43}=?$/.test(ssh.hostKey))) {
+    throw bad('hostKey" must be a SHA256:… fingerprint as ssh-keygen -l prints it (npm run ssh-fingerprint)');
+  }
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {

@@ -19,6 +19,12 @@ export enum FailoverRole {
   SECONDARY = 'SECONDARY',
 }
 
+/** How the gateway reaches a server's files: its own disk, or the server's machine over SSH/SFTP. */
+export enum Transport {
+  LOCAL = 'LOCAL',
+  SSH = 'SSH',
+}
+
 /** EMPTY while no scope is in a relationship, NORMAL once one is. */
 export enum FailoverStatus {
   EMPTY = 'EMPTY',
@@ -101,6 +107,8 @@ export interface AddServerInput {
   name: string;
   address: string;
   configPath: string;
+  /** default LOCAL */
+  transport?: Transport | null;
 }
 
 export interface CreateScopeInput {

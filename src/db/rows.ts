@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { FailoverRole, IpRange } from '../domain';
+import type { FailoverRole, IpRange, Transport } from '../domain';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 
 /**
@@ -11,7 +11,7 @@ import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 type Row = Record<string, unknown>;
 
 export const SELECT = {
-  server: 'SELECT id, name, address, config_path, unmatched_failover_peers, created_at FROM dhcp_server',
+  server: 'SELECT id, name, address, config_path, transport, unmatched_failover_peers, created_at FROM dhcp_server',
   relationship:
     'SELECT id, name, primary_server_id, secondary_server_id, percentage, mclt, port, load_balance_max_seconds, max_response_delay, max_unacked_updates FROM failover_relationship',
   scope: 'SELECT id, server_id, network, name, enabled, failover_relationship_id, failover_role FROM scope',
@@ -26,6 +26,7 @@ export function toServer(r: Row): DhcpServer {
     name: r.name as string,
     address: r.address as string,
     configPath: r.config_path as string,
+    transport: r.transport as Transport,
     unmatchedFailoverPeers: json<string[]>(r.unmatched_failover_peers),
     createdAt: new Date(r.created_at as string),
   });

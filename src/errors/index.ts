@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'CONFIG_INVALID'
   | 'CONFIG_APPLY_FAILED'
+  | 'SERVER_UNREACHABLE'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN';
 
@@ -48,6 +49,12 @@ export class ConfigApplyFailedError extends GatewayError {
     super('CONFIG_APPLY_FAILED', `applying the configuration of server "${server}" failed: ${reason}`, cause ? { server, cause } : { server });
   }
 }
+/** The server's machine could not be reached over its transport (refused, timed out, host key, authentication). */
+export class ServerUnreachableError extends GatewayError {
+  constructor(server: string, reason: string) {
+    super('SERVER_UNREACHABLE', `server "${server}" cannot be reached: ${reason}`, { server, reason });
+  }
+}
 export class UnauthenticatedError extends GatewayError {
   constructor(message = 'a valid bearer token is required') {
     super('UNAUTHENTICATED', message);
@@ -66,7 +73,7 @@ export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
  * Codes of errors raised on purpose outside the classes above, by graphql-js, Apollo and the limits: like
  * a GatewayError, they reach the client as they are and are recorded in the audit log with their message.
  */
-const DELIBERATE_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', QUERY_TOO_COMPLEX, 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+const DELIBERATE_CODES = new Set(['SERVER_UNREACHABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', QUERY_TOO_COMPLEX, 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** Whether an error was raised on purpose (so it is shown as it is), rather than a failure to mask. */
 export function isDeliberate(error: unknown, code: unknown = (error as GraphQLError | undefined)?.extensions?.code): boolean {

@@ -44,6 +44,11 @@ export class DhcpServerResolver {
     return ctx.services.review.serverProblems(server);
   }
 
+  @FieldResolver(() => [String], { description: 'Every file of the server, the main file (configPath) first, on the machine its transport reaches' })
+  configFiles(@Root() server: DhcpServer): string[] {
+    return [server.configPath];
+  }
+
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })
   scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<Scope[]> {
     return ctx.loaders.pace(ctx.loaders.scopesByServer.load(server.id));

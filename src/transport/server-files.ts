@@ -26,11 +26,15 @@ export interface FileStat {
   mtimeMs: number;
 }
 
-/** A transport failure with its cause: an errno code such as ENOSPC or EACCES, or what the command said. */
+/**
+ * A transport failure with its cause: an errno code such as ENOSPC or EACCES, or what the command said.
+ * `unreachable`: the machine itself could not be reached (SERVER_UNREACHABLE), as opposed to an operation on it failing.
+ */
 export class TransportError extends Error {
   constructor(
     message: string,
     readonly cause: string,
+    readonly kind: 'failed' | 'unreachable' = 'failed',
   ) {
     super(message);
     this.name = 'TransportError';

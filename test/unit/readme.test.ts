@@ -35,13 +35,16 @@ describe('the GATEWAY_SERVERS_FILE examples of README.md', () => {
   it('are there', () => expect(jsonBlocks.length).toBeGreaterThanOrEqual(2));
 
   it.each(jsonBlocks.map((b) => [`line ${b.line} (${b.section})`, b.text]))('%s loads through the settings loader as written', (name, text) => {
-    const parsed = JSON.parse(text) as { defaults?: object; servers: Record<string, object> };
+    type Entry = { utilization?: object };
+    const parsed = JSON.parse(text) as { defaults?: Entry; servers: Record<string, Entry> };
     const file = path.join(dir, `${name.replace(/\W+/g, '-')}.json`);
     writeFileSync(file, text);
     const settings = loadSettings({ GATEWAY_SERVERS_FILE: file });
     for (const [server, own] of Object.entries(parsed.servers)) {
-      // What the example sets must hold; the other settings keep their defaults.
-      expect(settings.hooksFor(server)).toMatchObject({ reloadTimeoutSeconds: 30, omapiPort: 7911, ...parsed.defaults, ...own });
+      // what the example writes, over the built-in defaults (those of a server no file names); thresholds merge one by one
+      const builtIn = loadSettings({}).hooksFor(server);
+      const utilization = { ...builtIn.utilization, ...parsed.defaults?.utilization, ...own.utilization };
+      expect(settings.hooksFor(server)).toEqual({ ...builtIn, ...parsed.defaults, ...own, utilization });
     }
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigApplyFailedError, ConfigInvalidError, ConflictError, GatewayError } from '../../errors';
+import { ConfigApplyFailedError, ConfigInvalidError, ConflictError, GatewayError, ServerUnreachableError } from '../../errors';
 import type { Metrics } from '../../metrics';
 import { TransportError, type ServerFiles } from '../../transport/server-files';
 import { parseConfig, type ConfigModel } from '../dhcpd/model';
@@ -256,6 +256,7 @@ function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
 
 function applyFailed(server: ServerRef, e: unknown): GatewayError {
   if (e instanceof GatewayError) return e;
+  if (e instanceof TransportError && e.kind === 'unreachable') return new ServerUnreachableError(server.name, e.message);
   if (e instanceof TransportError) return new ConfigApplyFailedError(server.name, e.message, e.cause);
   return new ConfigApplyFailedError(server.name, (e as Error)?.message ?? String(e));
 }

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { Transport } from '../../domain';
 import { PAGE_SIZE } from '../../pagination';
 
 @InputType({ description: 'An inclusive range of IPv4 addresses' })
@@ -24,8 +25,11 @@ export class AddServerInput {
   @Field({ description: 'IPv4 address the server uses for failover traffic' })
   address: string;
 
-  @Field({ description: "Path of the server's dhcpd.conf, absolute or relative to CONFIG_ROOT, and under it" })
+  @Field({ description: "Path of the server's dhcpd.conf, absolute or relative to CONFIG_ROOT (LOCAL) or remoteRoot (SSH), and under it" })
   configPath: string;
+
+  @Field(() => Transport, { nullable: true, defaultValue: Transport.LOCAL, description: "How the gateway reaches the server's files; SSH needs the server's ssh settings in GATEWAY_SERVERS_FILE" })
+  transport?: Transport | null;
 }
 
 @InputType({ description: 'A new scope (subnet) on a server' })

@@ -7,9 +7,7 @@ import { BadUserInputError, ForbiddenError } from '../../errors';
  * no `..` out of it, no symlink that leads out of it, nothing but a regular file (or a file yet to be created).
  */
 export function resolveConfigPath(configRoot: string, value: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 4096 || /[\u0000-\u001f]/.test(value)) {
-    throw new BadUserInputError('configPath must be a non-empty file path without control characters', 'configPath');
-  }
+  checkPathText(value);
   const root = realRoot(configRoot);
   const resolved = path.resolve(root, value);
   if (!isInside(root, resolved)) throw outside();
@@ -30,6 +28,25 @@ export function resolveConfigPath(configRoot: string, value: string): string {
     throw new BadUserInputError('configPath lies below something that is not a directory', 'configPath');
   }
   return resolved;
+}
+
+/**
+ * An SSH server's configPath (absolute, or relative to its remoteRoot), confined to remoteRoot on the server's
+ * machine: `..` is resolved before the check. Symlinks there are followed when the file is replaced.
+ */
+export function resolveRemoteConfigPath(remoteRoot: string, value: string): string {
+  checkPathText(value);
+  const root = path.posix.resolve('/', remoteRoot);
+  const resolved = path.posix.resolve(root, value);
+  const rel = path.posix.relative(root, resolved);
+  if (rel === '' || rel.startsWith('..')) throw new ForbiddenError(`configPath must lie under the server's remoteRoot (${root})`);
+  return resolved;
+}
+
+function checkPathText(value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096 || /[\u0000-\u001f]/.test(value)) {
+    throw new BadUserInputError('configPath must be a non-empty file path without control characters', 'configPath');
+  }
 }
 
 /**

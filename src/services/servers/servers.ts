@@ -3,12 +3,12 @@ import { checkCurrentFile, readOrFail, unreadableFile, type ChangeSetDeps } from
 import { sha256 } from '../../config-sync/apply/model-cache';
 import { FileStates } from '../../db/file-states';
 import type { Settings } from '../../config';
-import type { AddServerInput } from '../../domain';
+import { Transport, type AddServerInput } from '../../domain';
 import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
-import { ConflictError } from '../../errors';
+import { BadUserInputError, ConflictError } from '../../errors';
 import { formatIpv4 } from '../../net/ipv4';
 import { checkName, ipv4Input } from '../input';
-import { resolveConfigPath, sameFile } from './config-path';
+import { resolveConfigPath, resolveRemoteConfigPath, sameFile } from './config-path';
 import { importModel } from './import';
 import { serverByName } from '../lookup';
 import type { MutationRunner, MutationTx } from '../mutation/runner';
@@ -24,15 +24,17 @@ export class ServerService {
   addServer(input: AddServerInput): Promise<DhcpServer> {
     checkName(input.name, 'name');
     const address = formatIpv4(ipv4Input(input.address, 'address'));
-    const configPath = resolveConfigPath(this.settings.configRoot, input.configPath);
+    const transport = input.transport ?? Transport.LOCAL;
+    const configPath = this.configPathOf(input.name, transport, input.configPath);
     return this.runner.run(async (m) => {
       const { tx } = m;
       if (await tx.existsBy(DhcpServer, { name: input.name })) throw new ConflictError(`a server named "${input.name}" already exists`);
       const sameAddress = await tx.findOneBy(DhcpServer, { address });
       if (sameAddress) throw new ConflictError(`server "${sameAddress.name}" already has address ${address}`);
-      const samePath = (await tx.find(DhcpServer)).find((s) => sameFile(s.configPath, configPath));
+      const machine = this.machineOf({ name: input.name, transport, address });
+      const samePath = (await tx.find(DhcpServer)).find((s) => this.machineOf(s) === machine && (transport === Transport.SSH ? s.configPath === configPath : sameFile(s.configPath, configPath)));
       if (samePath) throw new ConflictError(`server "${samePath.name}" already uses that file (paths are compared after resolving symlinks)`);
-      const server = await tx.save(DhcpServer, tx.create(DhcpServer, { name: input.name, address, configPath, unmatchedFailoverPeers: [] }));
+      const server = await tx.save(DhcpServer, tx.create(DhcpServer, { name: input.name, address, configPath, transport, unmatchedFailoverPeers: [] }));
       const model = await this.take(m, server);
       if (model) await importModel(tx, server, model);
       // Registering a partner completes relationships that its peers' files declared before it existed.
@@ -43,6 +45,23 @@ export class ServerService {
       }
       return server;
     });
+  }
+
+  /** configPath resolved and confined: under CONFIG_ROOT on this disk, or under remoteRoot on an SSH server. */
+  private configPathOf(name: string, transport: Transport, value: string): string {
+    if (transport === Transport.LOCAL) return resolveConfigPath(this.settings.configRoot, value);
+    const hooks = this.settings.hooksFor(name);
+    if (!hooks.ssh) {
+      throw new BadUserInputError(`server "${name}" has no "ssh" settings in GATEWAY_SERVERS_FILE (servers.${name}.ssh: user, privateKeyFile, hostKey); the operator adds them, then addServer can use transport SSH`, 'transport');
+    }
+    return resolveRemoteConfigPath(hooks.remoteRoot, value);
+  }
+
+  /** Which machine holds a server's files: two servers on one machine must not share a file. */
+  private machineOf(server: { name: string; transport: Transport; address: string }): string {
+    if (server.transport === Transport.LOCAL) return 'local';
+    const { ssh } = this.settings.hooksFor(server.name);
+    return `ssh:${ssh?.host ?? server.address}:${ssh?.port ?? 22}`;
   }
 
   /**
