@@ -1,8 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { toGlobalId } from '../global-id';
-import { Node } from './node';
 import { IPv4Scalar } from '../resolvers/types/scalars';
+import { Node } from './node';
 
 /** A registered DHCP server: the gateway edits the dhcpd.conf at `configPath` on its behalf. */
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A registered ISC dhcpd server whose dhcpd.conf the gateway edits' })

@@ -2,8 +2,8 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { FailoverRole } from '../domain';
 import { toGlobalId } from '../global-id';
-import { Node } from './node';
 import { IPv4CidrScalar } from '../resolvers/types/scalars';
+import { Node } from './node';
 
 registerEnumType(FailoverRole, { name: 'FailoverRole', description: "The server's role for a failover scope" });
 
