@@ -9,6 +9,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { auditRefusedMutations } from './audit/plugin';
 import { AuditLog } from './audit/audit-log';
+import { auditEntryId } from './audit/audit-record';
 import type { Authenticator } from './auth/authenticate';
 import { requireRole, unauthenticatedRequest } from './auth/http';
 import { tokenAuthenticator } from './auth/token-authenticator';
@@ -200,7 +201,7 @@ function observe(metrics: Metrics, log: (line: string) => void): ApolloServerPlu
           // The audit entry of the (last) mutation, readable with auditEntry(id:); all of them when several ran.
           const ids = contextValue.caller.auditEntryIds;
           if (ids?.length && body.kind === 'single') {
-            body.singleResult.extensions = { ...body.singleResult.extensions, auditEntryId: String(ids.at(-1)), ...(ids.length > 1 ? { auditEntryIds: ids.map(String) } : {}) };
+            body.singleResult.extensions = { ...body.singleResult.extensions, auditEntryId: auditEntryId(ids.at(-1)!), ...(ids.length > 1 ? { auditEntryIds: ids.map(auditEntryId) } : {}) };
           }
           end({ operation: operationName ?? 'anonymous', type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' });
         },

@@ -2,16 +2,13 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { AuthChecker, buildSchema, type PubSub } from 'type-graphql';
 import { auditMutations } from './audit/instrument';
 import type { Context } from './context';
-import { hasRole, isRole } from './auth/roles';
-import { ForbiddenError, UnauthenticatedError } from './errors';
+import { checkRole, isRole } from './auth/roles';
 import { clearLoadersAfterMutations } from './loaders/fresh';
 import { resolvers } from './resolvers';
 
 /** Queries need `viewer`, mutations `admin` (declared with @Authorized on each resolver). */
 const authChecker: AuthChecker<Context> = ({ context }, roles) => {
-  if (!context.user) throw new UnauthenticatedError();
-  const needed = roles.find(isRole) ?? 'admin';
-  if (!hasRole(context.user.role, needed)) throw new ForbiddenError(`this needs the ${needed} role; the token has ${context.user.role}`);
+  checkRole(context.user, roles.find(isRole) ?? 'admin');
   return true;
 };
 

@@ -13,7 +13,7 @@ const config: CodegenConfig = {
       config: {
         // Documents as typed strings: the client posts them with fetch() and needs no GraphQL library at run time.
         documentMode: 'string',
-        scalars: { DateTimeISO: 'string' },
+        scalars: { DateTimeISO: 'string', IPv4: 'string', IPv4CIDR: 'string' },
         enumsAsTypes: true,
         useTypeImports: true,
       },

@@ -1,3 +1,5 @@
+import { toGlobalId } from '../global-id';
+
 /**
  * The mutation being carried out: who asked, which field, with what. The audit wrapper (instrument.ts) puts
  * it on the request's context for each mutation field; the MutationRunner takes it from there and writes
@@ -25,3 +27,6 @@ export interface MutationCaller {
   /** the audit entries of the request's mutations so far, for `extensions.auditEntryId` */
   auditEntryIds?: number[];
 }
+
+/** What `extensions.auditEntryId` holds: the entry's global id, for auditEntry(id:) or node(id:). */
+export const auditEntryId = (entryId: number): string => toGlobalId('AuditEntry', entryId);

@@ -1,6 +1,6 @@
 import { GraphQLBoolean, GraphQLError, GraphQLSchema, defaultFieldResolver } from 'graphql';
 import type { Context } from '../context';
-import { AuditRecord } from './audit-record';
+import { AuditRecord, auditEntryId } from './audit-record';
 
 const executed = new WeakSet<object>();
 
@@ -46,7 +46,7 @@ export function auditMutations(schema: GraphQLSchema): GraphQLSchema {
           return await resolve(root, args, context, info);
         } catch (e) {
           if (!record.recorded) await context.audit.recordFailure(record, e).catch(() => undefined);
-          if (e instanceof GraphQLError && record.entryId !== null) (e.extensions as Record<string, unknown>).auditEntryId = String(record.entryId);
+          if (e instanceof GraphQLError && record.entryId !== null) (e.extensions as Record<string, unknown>).auditEntryId = auditEntryId(record.entryId);
           throw e;
         } finally {
           if (record.entryId !== null) (caller.auditEntryIds ??= []).push(record.entryId);

@@ -82,7 +82,7 @@ function placeholder(db: DataSource | EntityManager, n: number): string {
   return isPostgres(db) ? `$${n}` : '?';
 }
 
-export type ScopeRow = Omit<Scope, 'id'>;
+export type ScopeRow = Omit<Scope, 'id' | 'globalId'>;
 
 /** New scopes in one multi-row INSERT (an import brings thousands). */
 export function insertScopes(tx: EntityManager, scopes: ScopeRow[]): Promise<void> {

@@ -1,14 +1,20 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { FileChange } from './file-change';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { toGlobalId } from '../global-id';
+import { Node } from './node';
 
 /** One mutation as it was asked for and how it ended; written for refused mutations too. */
-@ObjectType({ description: 'One mutation: who asked for it, when, with which arguments, and how it ended' })
+@ObjectType({ implements: Node, description: 'One mutation: who asked for it, when, with which arguments, and how it ended' })
 @Entity('audit_entry')
 export class AuditEntry {
-  @Field(() => ID, { description: 'Increases with every entry' })
   @PrimaryGeneratedColumn()
   id: number;
+
+  @Field(() => ID, { name: 'id', description: 'Global id of the entry' })
+  get globalId(): string {
+    return toGlobalId('AuditEntry', this.id);
+  }
 
   @Field({ description: 'When the mutation ended (ISO 8601)' })
   @Column({ type: Date })

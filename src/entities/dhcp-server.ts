@@ -1,6 +1,9 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Transport } from '../domain';
+import { toGlobalId } from '../global-id';
+import { IPv4Scalar } from '../resolvers/types/scalars';
+import { Node } from './node';
 
 registerEnumType(Transport, {
   name: 'Transport',
@@ -12,18 +15,22 @@ registerEnumType(Transport, {
 });
 
 /** A registered DHCP server: the gateway edits the dhcpd.conf at `configPath` on its behalf. */
-@ObjectType({ simpleResolvers: true, description: 'A registered ISC dhcpd server whose dhcpd.conf the gateway edits' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A registered ISC dhcpd server whose dhcpd.conf the gateway edits' })
 @Entity('dhcp_server')
 export class DhcpServer {
-  @Field(() => ID, { description: 'Stable identifier of the server' })
   @PrimaryGeneratedColumn()
   id: number;
+
+  @Field(() => ID, { name: 'id', description: 'Global id of the server' })
+  get globalId(): string {
+    return toGlobalId('DhcpServer', this.id);
+  }
 
   @Field({ description: 'Unique name of the server in the gateway' })
   @Column({ type: 'varchar', length: 63, unique: true })
   name: string;
 
-  @Field({ description: 'IPv4 address the server uses for failover traffic' })
+  @Field(() => IPv4Scalar, { description: 'IPv4 address the server uses for failover traffic' })
   @Column({ type: 'varchar', length: 15 })
   address: string;
 

@@ -1,13 +1,19 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { toGlobalId } from '../global-id';
+import { Node } from './node';
 
 /** One `failover peer "<name>"` pair; status is derived from whether any scope refers to it. */
-@ObjectType({ simpleResolvers: true, description: 'A dhcpd failover pair: the `failover peer` declared on both servers' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A dhcpd failover pair: the `failover peer` declared on both servers' })
 @Entity('failover_relationship')
 export class FailoverRelationship {
-  @Field(() => ID, { description: 'Stable identifier of the relationship' })
   @PrimaryGeneratedColumn()
   id: number;
+
+  @Field(() => ID, { name: 'id', description: 'Global id of the relationship' })
+  get globalId(): string {
+    return toGlobalId('FailoverRelationship', this.id);
+  }
 
   @Field({ description: 'Unique in the gateway; the `failover peer "<name>"` on both servers' })
   @Column({ type: 'varchar', length: 63, unique: true })

@@ -1,24 +1,31 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { FailoverRole } from '../domain';
+import { toGlobalId } from '../global-id';
+import { IPv4CidrScalar } from '../resolvers/types/scalars';
+import { Node } from './node';
 
 registerEnumType(FailoverRole, { name: 'FailoverRole', description: "The server's role for a failover scope" });
 
 /** One `subnet` declaration on one server. */
-@ObjectType({ simpleResolvers: true, description: 'One ISC `subnet` declaration on one server' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'One ISC `subnet` declaration on one server' })
 @Entity('scope')
 @Index('uq_scope_server_network', ['serverId', 'network'], { unique: true })
 @Index('ix_scope_relationship_network', ['failoverRelationshipId', 'network'])
 export class Scope {
-  @Field(() => ID, { description: 'Stable identifier of the scope' })
   @PrimaryGeneratedColumn()
   id: number;
+
+  @Field(() => ID, { name: 'id', description: 'Global id of the scope' })
+  get globalId(): string {
+    return toGlobalId('Scope', this.id);
+  }
 
   @Index('ix_scope_server')
   @Column({ name: 'server_id', type: 'integer' })
   serverId: number;
 
-  @Field({ description: 'CIDR, e.g. "192.0.2.0/24"' })
+  @Field(() => IPv4CidrScalar, { description: 'CIDR, e.g. "192.0.2.0/24"' })
   /** canonical CIDR text, e.g. "192.0.2.0/24" */
   @Column({ type: 'varchar', length: 18 })
   network: string;

@@ -67,6 +67,7 @@ export function createLoaders(db: DataSource) {
     server: byId<DhcpServer>(SELECT.server, toServer),
     relationship: byId<FailoverRelationship>(SELECT.relationship, toRelationship),
     scope: byId<Scope>(SELECT.scope, toScope),
+    pool: byId<Pool>(SELECT.pool, toPool),
     relationshipsByServer,
     scopeCountByRelationship,
     scopesByServer: grouped<Scope>(SELECT.scope, 'server_id', 'id', toScope),

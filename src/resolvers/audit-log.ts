@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { parseId } from '../services/lookup';
 import type { Context } from '../context';
 import { AuditEntry } from '../entities/audit-entry';
+import { rowIdOf } from '../global-id';
 import { PAGE_SIZE } from '../pagination';
 import { PageInfo, toConnection } from './types/pagination';
 
@@ -40,7 +40,7 @@ export class AuditLogResolver {
   @Authorized('admin')
   @Query(() => AuditEntry, { nullable: true, description: 'One audit entry, e.g. the one a mutation named in `extensions.auditEntryId` (admin only)' })
   auditEntry(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AuditEntry | null> {
-    const n = parseId(id);
+    const n = rowIdOf('AuditEntry', id);
     return n === null ? Promise.resolve(null) : ctx.audit.entry(n);
   }
 

@@ -35,7 +35,7 @@ export class FailoverRelationshipResolver {
   @Mutation(() => FailoverRelationship, { description: 'Puts scopes into the relationship and mirrors them onto the partner' })
   addScopesToFailoverRelationship(
     @Arg('name') name: string,
-    @Arg('scopeIds', () => [ID]) scopeIds: string[],
+    @Arg('scopeIds', () => [ID], { description: 'Global ids of the scopes, on either server' }) scopeIds: string[],
     @Ctx() ctx: Context,
   ): Promise<FailoverRelationship> {
     return ctx.services.relationships.addScopes(name, scopeIds);
@@ -45,7 +45,7 @@ export class FailoverRelationshipResolver {
   @Mutation(() => FailoverRelationship, { description: "Takes scopes out of the relationship; the secondary's copy is deleted or disabled" })
   removeScopesFromFailoverRelationship(
     @Arg('name') name: string,
-    @Arg('scopeIds', () => [ID]) scopeIds: string[],
+    @Arg('scopeIds', () => [ID], { description: 'Global ids of the scopes, on either server' }) scopeIds: string[],
     @Arg('deconfigureAction', () => DeconfigureAction) action: DeconfigureAction,
     @Ctx() ctx: Context,
   ): Promise<FailoverRelationship> {

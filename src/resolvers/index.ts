@@ -1,6 +1,7 @@
 import { AuditLogResolver } from './audit-log';
 import { DhcpServerResolver } from './dhcp-server';
 import { FailoverRelationshipResolver } from './failover-relationship';
+import { NodeResolver } from './node';
 import { PoolResolver } from './pool';
 import { ScopeResolver } from './scope';
 import { SubscriptionResolver } from './subscription';
@@ -12,6 +13,7 @@ export const resolvers = [
   ScopeResolver,
   PoolResolver,
   AuditLogResolver,
+  NodeResolver,
   SubscriptionResolver,
   PoolUtilizationResolver,
   ScopeUtilizationResolver,

@@ -14,7 +14,7 @@ export class ScopeResolver {
   }
 
   @Authorized('viewer')
-  @Query(() => Scope, { nullable: true, description: 'One scope by id' })
+  @Query(() => Scope, { nullable: true, description: 'One scope by its global id; null when it names no scope' })
   scope(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Scope | null> {
     return ctx.services.queries.scope(id);
   }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 import { NotFoundError } from '../errors';
+import { rowIdOf } from '../global-id';
 
 /** Finders that turn a caller's reference into a row or a NOT_FOUND error. */
 
@@ -22,20 +23,16 @@ export async function relationshipByName(tx: EntityManager, name: string): Promi
   return rel;
 }
 
-/** IDs are decimal integers in text form; anything else names no scope or pool. */
-export function parseId(id: string): number | null {
-  return typeof id === 'string' && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
-}
-
+/** A global id (src/global-id.ts) that is malformed or names another type's object is as unknown as a missing one. */
 export async function scopeById(tx: EntityManager, id: string): Promise<Scope> {
-  const n = parseId(id);
+  const n = rowIdOf('Scope', id);
   const scope = n === null ? null : await tx.findOneBy(Scope, { id: n });
   if (!scope) throw new NotFoundError(`no scope with id "${shorten(id)}"`);
   return scope;
 }
 
 export async function poolById(tx: EntityManager, id: string): Promise<Pool> {
-  const n = parseId(id);
+  const n = rowIdOf('Pool', id);
   const pool = n === null ? null : await tx.findOneBy(Pool, { id: n });
   if (!pool) throw new NotFoundError(`no pool with id "${shorten(id)}"`);
   return pool;

@@ -110,8 +110,9 @@ export class Site {
   /** ids['<server> <network>'] of every scope, ids['pool <server> <network>'] of its first pool. */
   async ids(): Promise<Record<string, string>> {
     const ids: Record<string, string> = {};
-    const { servers } = await this.ok(`{ servers { name scopes { id network pools { id } } } }`);
+    const { servers } = await this.ok(`{ servers { id name scopes { id network pools { id } } } }`);
     for (const s of servers) {
+      ids[s.name] = s.id;
       for (const sc of s.scopes) {
         ids[`${s.name} ${sc.network}`] = sc.id;
         if (sc.pools.length) ids[`pool ${s.name} ${sc.network}`] = sc.pools[0].id;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { rowIdOf } from '../../src/global-id';
 import { Site } from '../helpers/site';
 import { addScopes, ADD_POOL, ADD_SERVER, CREATE_REL, DELETE_SCOPE, REMOVE_POOL, REMOVE_SERVER } from '../helpers/operations';
 import { DHCPD, expectPassesDhcpd } from '../helpers/dhcpd';
@@ -47,7 +48,7 @@ describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, 
     await site.ok(ADD_POOL, { input: { scopeId: voice.id, ranges: [{ start: '203.0.113.20', end: '203.0.113.29' }] } });
     expect((await scopeOf('dhcp-a', '203.0.113.0/25')).pools.map((p: any) => p.ranges[0].start)).toEqual(['203.0.113.60', '203.0.113.20']);
     expect(site.file('dhcp-a')).toContain('    range 203.0.113.60 203.0.113.99;\n  }\n  pool {\n    range 203.0.113.20 203.0.113.29;\n  }\n}');
-    expect(await site.gateway.db.query(`SELECT position FROM pool WHERE scope_id = ${Number(voice.id)} ORDER BY position`)).toEqual([{ position: 0 }, { position: 1 }]);
+    expect(await site.gateway.db.query(`SELECT position FROM pool WHERE scope_id = ${rowIdOf('Scope', voice.id)} ORDER BY position`)).toEqual([{ position: 0 }, { position: 1 }]);
   });
 
   test('removePool in a failover scope removes the pool on both partners, whichever half it is named by', async () => {
@@ -79,7 +80,7 @@ describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, 
     );
     passesDhcpd('dhcp-b');
     expect(await scopeOf('dhcp-b', '203.0.113.128/25')).toBeUndefined();
-    expect(await site.gateway.db.query(`SELECT id FROM pool WHERE scope_id = ${Number(guest.id)}`)).toEqual([]);
+    expect(await site.gateway.db.query(`SELECT id FROM pool WHERE scope_id = ${rowIdOf('Scope', guest.id)}`)).toEqual([]);
   });
 
   test('deleteScope is validated with dhcpd -t: a removal it refuses changes no file and no row', async () => {
@@ -100,7 +101,7 @@ describe.each(DATABASES)('retiring pools, scopes and servers on %s', (database, 
     expect((await site.ok(REMOVE_SERVER, { name: 'dhcp-c' })).removeServer).toBe('dhcp-c');
     expect(site.snapshotFiles()).toEqual(files);
     expect((await site.ok(`{ server(name: "dhcp-c") { id } }`)).server).toBeNull();
-    expect(await site.gateway.db.query(`SELECT id FROM scope WHERE server_id = ${Number(id)}`)).toEqual([]);
+    expect(await site.gateway.db.query(`SELECT id FROM scope WHERE server_id = ${rowIdOf('DhcpServer', id)}`)).toEqual([]);
     expect(await site.gateway.db.query(`SELECT p.id FROM pool p LEFT JOIN scope s ON s.id = p.scope_id WHERE s.id IS NULL`)).toEqual([]);
     const { auditLog } = await site.ok(`{ auditLog(first: 1) { edges { node { operation outcome } } } }`);
     expect(auditLog.edges[0].node).toEqual({ operation: 'removeServer', outcome: 'ok' });

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, symlinkSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { toGlobalId } from '../../src/global-id';
 import { Site } from '../helpers/site';
 import { ADD_POOL, ADD_SCOPES, ADD_SERVER, CREATE_REL, CREATE_SCOPE, DELETE_SCOPE, MODIFY_REL, REMOVE_POOL, REMOVE_RELS, REMOVE_SCOPES, REMOVE_SERVER, SYNC } from '../helpers/operations';
 import { describeWithDhcpd } from '../helpers/dhcpd';
@@ -49,10 +50,13 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['moving a relationship to an unknown server', MODIFY_REL, () => ({ input: { name: 'ab', secondaryServer: 'dhcp-c' } }), 'NOT_FOUND'],
     ['modifying an unknown relationship', MODIFY_REL, () => ({ input: { name: 'nope', percentage: 10 } }), 'NOT_FOUND'],
     ['a negative mclt', MODIFY_REL, () => ({ input: { name: 'ab', mclt: -1 } }), 'BAD_USER_INPUT'],
-    ['adding an unknown scope', ADD_SCOPES, () => ({ name: 'ab', ids: ['999999'] }), 'NOT_FOUND'],
+    ['adding an unknown scope', ADD_SCOPES, () => ({ name: 'ab', ids: [toGlobalId('Scope', 999999)] }), 'NOT_FOUND'],
+    ['adding a server id as a scope', ADD_SCOPES, () => ({ name: 'spare', ids: [ids['dhcp-a']] }), 'NOT_FOUND'],
+    ['adding a pool id as a scope, beside a good scope id', ADD_SCOPES, () => ({ name: 'spare', ids: [ids['dhcp-a 203.0.113.0/25'], ids['pool dhcp-a 203.0.113.0/25']] }), 'NOT_FOUND'],
     ['adding a scope without pools', ADD_SCOPES, () => ({ name: 'ab', ids: [ids['dhcp-a 192.0.2.0/24']] }), 'BAD_USER_INPUT'],
     ['adding a scope already in another relationship', ADD_SCOPES, () => ({ name: 'spare', ids: [ids['dhcp-a 198.51.100.0/24']] }), 'CONFLICT'],
     ['adding to an unknown relationship', ADD_SCOPES, () => ({ name: 'nope', ids: [ids['dhcp-a 203.0.113.0/25']] }), 'NOT_FOUND'],
+    ['removing a scope by a pool id', REMOVE_SCOPES, () => ({ name: 'ab', ids: [ids['pool dhcp-a 198.51.100.0/24']], action: 'DELETE_SECONDARY_SCOPE' }), 'NOT_FOUND'],
     ['removing a scope that is not in the relationship', REMOVE_SCOPES, () => ({ name: 'ab', ids: [ids['dhcp-a 203.0.113.0/25']], action: 'DELETE_SECONDARY_SCOPE' }), 'CONFLICT'],
     ['removing relationships of an unknown server', REMOVE_RELS, () => ({ server: 'nope', names: ['ab'], action: 'DELETE_SECONDARY_SCOPE' }), 'NOT_FOUND'],
     ['removing an unknown relationship among known ones', REMOVE_RELS, () => ({ server: 'dhcp-a', names: ['ab', 'nope'], action: 'DELETE_SECONDARY_SCOPE' }), 'NOT_FOUND'],
@@ -68,15 +72,19 @@ describeWithDhcpd('refused mutations change nothing', () => {
     ['a scope name with a semicolon', CREATE_SCOPE, () => ({ input: { server: 'dhcp-a', network: '198.18.0.0/24', name: 'a;b' } }), 'BAD_USER_INPUT'],
     ['a pool overlapping a pool of the scope', ADD_POOL, () => ({ input: { scopeId: ids['dhcp-a 198.51.100.0/24'], ranges: [{ start: '198.51.100.20', end: '198.51.100.30' }, { start: '198.51.100.150', end: '198.51.100.210' }] } }), 'BAD_USER_INPUT', 'ranges[1]'],
     ['a pool for an unknown scope', ADD_POOL, () => ({ input: { scopeId: 'abc', ranges: [{ start: '198.51.100.1', end: '198.51.100.2' }] } }), 'NOT_FOUND'],
+    ['a pool for a pool id', ADD_POOL, () => ({ input: { scopeId: ids['pool dhcp-a 203.0.113.0/25'], ranges: [{ start: '203.0.113.100', end: '203.0.113.101' }] } }), 'NOT_FOUND'],
     ['syncing an unknown server', SYNC, () => ({ name: 'nope' }), 'NOT_FOUND'],
     ['removing an unknown server', REMOVE_SERVER, () => ({ name: 'nope' }), 'NOT_FOUND'],
     ['removing the primary of a relationship', REMOVE_SERVER, () => ({ name: 'dhcp-a' }), 'CONFLICT'],
     ['removing the secondary of a relationship', REMOVE_SERVER, () => ({ name: 'dhcp-b' }), 'CONFLICT'],
-    ['deleting an unknown scope', DELETE_SCOPE, () => ({ id: '999999' }), 'NOT_FOUND'],
+    ['deleting an unknown scope', DELETE_SCOPE, () => ({ id: toGlobalId('Scope', 999999) }), 'NOT_FOUND'],
+    ['deleting a scope by its old integer id', DELETE_SCOPE, () => ({ id: '1' }), 'NOT_FOUND'],
+    ['deleting a scope by a pool id', DELETE_SCOPE, () => ({ id: ids['pool dhcp-a 203.0.113.0/25'] }), 'NOT_FOUND'],
     ['deleting a scope by a malformed id', DELETE_SCOPE, () => ({ id: 'abc' }), 'NOT_FOUND'],
     ["deleting the primary's half of a failover scope", DELETE_SCOPE, () => ({ id: ids['dhcp-a 198.51.100.0/24'] }), 'CONFLICT'],
     ["deleting the secondary's half of a failover scope", DELETE_SCOPE, () => ({ id: ids['dhcp-b 198.51.100.0/24'] }), 'CONFLICT'],
-    ['removing an unknown pool', REMOVE_POOL, () => ({ id: '999999' }), 'NOT_FOUND'],
+    ['removing an unknown pool', REMOVE_POOL, () => ({ id: toGlobalId('Pool', 999999) }), 'NOT_FOUND'],
+    ['removing a pool by a scope id', REMOVE_POOL, () => ({ id: ids['dhcp-a 203.0.113.0/25'] }), 'NOT_FOUND'],
     ['removing the last pool of a failover scope', REMOVE_POOL, () => ({ id: ids['pool dhcp-a 198.51.100.0/24'] }), 'CONFLICT'],
     ["removing the last pool of a failover scope's partner copy", REMOVE_POOL, () => ({ id: ids['pool dhcp-b 198.51.100.0/24'] }), 'CONFLICT'],
   ];

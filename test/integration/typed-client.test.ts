@@ -144,7 +144,7 @@ describeWithDhcpd('the generated client of examples/typed-client against a runni
 
 describe('a schema change that breaks the typed client breaks its build', () => {
   test('a field an operation selects is removed: code generation fails', async () => {
-    const schema = SCHEMA.replace(/(type DhcpServer \{\n)  """[^"]*"""\n  address: String!\n\n/, '$1');
+    const schema = SCHEMA.replace(/(type DhcpServer implements Node \{\n)  """[^"]*"""\n  address: IPv4!\n\n/, '$1');
     expect(schema).not.toBe(SCHEMA);
     const built = await buildExample(schema);
     rmSync(built.dir, { recursive: true, force: true });

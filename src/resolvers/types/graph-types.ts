@@ -5,6 +5,7 @@ import { DhcpServer, Scope } from '../../entities';
 import { Severity, type ConfigProblem as ConfigProblemValue } from '../../review';
 import { PageInfo } from './pagination';
 
+
 export { DeconfigureAction, FailoverStatus, Severity };
 
 registerEnumType(FailoverStatus, {
@@ -61,7 +62,7 @@ export class PeerLiveState implements PeerLiveStateValue, PeerStateHistory {
   @Field(() => String, { nullable: true, description: 'Why the state could not be read' })
   error: string | null;
 
-  @Field({ description: 'When the answer (or the failure) came in, ISO 8601' })
+  @Field(() => DateTimeISOResolver, { description: 'When the answer (or the failure) came in' })
   checkedAt: string;
 
   @Field(() => DateTimeISOResolver, {

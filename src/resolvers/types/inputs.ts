@@ -1,13 +1,14 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { Transport } from '../../domain';
 import { PAGE_SIZE } from '../../pagination';
+import { IPv4CidrScalar, IPv4Scalar } from './scalars';
 
 @InputType({ description: 'An inclusive range of IPv4 addresses' })
 export class IpRangeInput {
-  @Field({ description: 'First address' })
+  @Field(() => IPv4Scalar, { description: 'First address' })
   start: string;
 
-  @Field({ description: 'Last address, not below start' })
+  @Field(() => IPv4Scalar, { description: 'Last address, not below start' })
   end: string;
 }
 
@@ -22,7 +23,7 @@ export class AddServerInput {
   @Field({ description: 'Unique name: a plain identifier' })
   name: string;
 
-  @Field({ description: 'IPv4 address the server uses for failover traffic' })
+  @Field(() => IPv4Scalar, { description: 'IPv4 address the server uses for failover traffic' })
   address: string;
 
   @Field({ description: "Path of the server's dhcpd.conf, absolute or relative to CONFIG_ROOT (LOCAL) or remoteRoot (SSH), and under it" })
@@ -37,7 +38,7 @@ export class CreateScopeInput {
   @Field({ description: 'Name of the server' })
   server: string;
 
-  @Field({ description: 'CIDR on its network boundary, e.g. "192.0.2.0/24"' })
+  @Field(() => IPv4CidrScalar, { description: 'CIDR on its network boundary, e.g. "192.0.2.0/24"' })
   network: string;
 
   @Field(() => String, { nullable: true, description: 'Optional name: a plain identifier' })
@@ -52,7 +53,7 @@ export class CreateScopeInput {
 
 @InputType({ description: 'A pool to add to a scope' })
 export class AddPoolInput {
-  @Field(() => ID, { description: 'The scope' })
+  @Field(() => ID, { description: 'Global id of the scope' })
   scopeId: string;
 
   @Field(() => [IpRangeInput], { description: 'Ranges of the pool' })

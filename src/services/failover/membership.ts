@@ -37,7 +37,7 @@ export function subnetIn(model: ConfigModel, scope: Scope, server: DhcpServer): 
 
 /** The spec's rules for a scope joining a relationship, checked before anything is edited. */
 export async function checkCanJoin({ tx }: MutationTx, pair: Pair, scope: Scope): Promise<void> {
-  const label = `scope ${scope.id} (${scope.network})`;
+  const label = `scope ${scope.globalId} (${scope.network})`;
   if (scope.serverId !== pair.primary.id && scope.serverId !== pair.secondary.id) {
     throw new ConflictError(`${label} is on neither server of failover relationship "${pair.rel.name}"`);
   }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
+import { rowIdOf } from '../../global-id';
 import { pageOf, type Page } from '../../pagination';
-import { parseId } from '../lookup';
 
 /** The read side behind the top-level query fields. */
 export class QueryService {
@@ -28,7 +28,7 @@ export class QueryService {
   }
 
   scope(id: string): Promise<Scope | null> {
-    const n = parseId(id);
+    const n = rowIdOf('Scope', id);
     return n === null ? Promise.resolve(null) : this.db.getRepository(Scope).findOneBy({ id: n });
   }
 

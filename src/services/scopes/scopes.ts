@@ -44,7 +44,7 @@ export class ScopeService {
   addPool(input: AddPoolInput): Promise<Pool> {
     return this.runner.run(async (m) => {
       const scope = await scopeById(m.tx, input.scopeId);
-      if (!scope.enabled) throw new ConflictError(`scope ${scope.id} (${scope.network}) is disabled; add it to a failover relationship to enable it again`);
+      if (!scope.enabled) throw new ConflictError(`scope ${scope.globalId} (${scope.network}) is disabled; add it to a failover relationship to enable it again`);
       const server = await serverById(m.tx, scope.serverId);
       const rel = scope.failoverRelationshipId !== null ? await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId }) : null;
       const pair = rel ? await loadPair(m, rel) : null;
@@ -78,13 +78,13 @@ export class ScopeService {
       const scope = await scopeById(m.tx, id);
       if (scope.failoverRelationshipId !== null) {
         const rel = await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId });
-        throw new ConflictError(`scope ${scope.id} (${scope.network}) is in failover relationship "${rel.name}"; take it out first (removeScopesFromFailoverRelationship)`);
+        throw new ConflictError(`scope ${scope.globalId} (${scope.network}) is in failover relationship "${rel.name}"; take it out first (removeScopesFromFailoverRelationship)`);
       }
       const server = await serverById(m.tx, scope.serverId);
       (await m.changes.editor(server)).removeSubnet(subnetIn(await m.changes.model(server), scope, server));
       // Its pools go with it (ON DELETE CASCADE).
       await m.tx.delete(Scope, scope.id);
-      return String(scope.id);
+      return scope.globalId;
     });
   }
 
@@ -101,25 +101,25 @@ export class ScopeService {
       if (scope.failoverRelationshipId !== null) {
         const rel = await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId });
         if ((await m.tx.countBy(Pool, { scopeId: scope.id })) === 1) {
-          throw new ConflictError(`pool ${pool.id} is the last pool of scope ${scope.network}, which is in failover relationship "${rel.name}"; take the scope out of it first`);
+          throw new ConflictError(`pool ${pool.globalId} is the last pool of scope ${scope.network}, which is in failover relationship "${rel.name}"; take the scope out of it first`);
         }
         const pair = await loadPair(m, rel);
         const partner = partnerOf(pair, server);
         const copy = await m.tx.findOneBy(Scope, { serverId: partner.id, network: scope.network, failoverRelationshipId: rel.id });
         const twin = copy && (await poolsOf(m.tx, copy.id)).find((p) => sameRanges(p.ranges, pool.ranges));
-        if (!copy || !twin) throw new ConflictError(`the partner copy of pool ${pool.id} (${scope.network}) on server "${partner.name}" is missing; run syncServer first`);
+        if (!copy || !twin) throw new ConflictError(`the partner copy of pool ${pool.globalId} (${scope.network}) on server "${partner.name}" is missing; run syncServer first`);
         targets.push({ pool: twin, scope: copy, server: partner });
         m.changes.writeFirst(pair.secondary);
       }
       for (const t of targets) {
         const block = subnetIn(await m.changes.model(t.server), t.scope, t.server).pools.find((p) => sameRanges(p.ranges, t.pool.ranges));
-        if (!block) throw new ConflictError(`pool ${t.pool.id} of scope ${t.scope.network} is no longer in the file of server "${t.server.name}"; run syncServer first`);
+        if (!block) throw new ConflictError(`pool ${t.pool.globalId} of scope ${t.scope.network} is no longer in the file of server "${t.server.name}"; run syncServer first`);
         (await m.changes.editor(t.server)).removePool(block);
         await m.tx.delete(Pool, t.pool.id);
         // Positions stay 0..n-1 in file order (addPool appends at the count).
         await m.tx.decrement(Pool, { scopeId: t.scope.id, position: MoreThan(t.pool.position) }, 'position', 1);
       }
-      return String(pool.id);
+      return pool.globalId;
     });
   }
 }
