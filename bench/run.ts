@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --json] [-- --subnets N]`: the service at 10,000 subnets per server, every figure next to a
  * baseline measured in the same run (the machines are shared, so only ratios mean anything).
+ * `-- --ssh`: the same pair served over SSH instead (bench/ssh.ts).
  */
 import 'reflect-metadata';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { readLeases, TableBuilder } from '../src/leases';
 import { LocalFiles } from '../src/transport/local';
 import { generateLeaseFile } from './lease-file';
 import { NESTED_QUERY, PAIR_ADDRESSES, PEER, pairConfig } from './pair-config';
+import { sshBench } from './ssh';
 
 const TOKEN = 'bench-admin-token';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -163,6 +165,7 @@ async function leaseFigures(p: Pair, leaseCount: number, subnets: number, figure
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const n = Number(process.argv[process.argv.indexOf('--subnets') + 1]) || 10_000;
+  if (process.argv.includes('--ssh')) return sshBench(n, json);
   const say = (line: string) => {
     if (!json) console.log(line);
   };
