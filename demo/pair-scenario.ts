@@ -88,15 +88,16 @@ export interface ServersFile {
 
 /**
  * The operator's GATEWAY_SERVERS_FILE: the primary with an HMAC-MD5 OMAPI key (generated here), the secondary
- * without a key on port 7912. Keys and ports are server-side settings, never API fields.
+ * without a key on port 7912. Keys and ports are server-side settings, never API fields. `more`: further settings
+ * of a server's entry (demo:pair --ssh adds how it is reached).
  */
-export function writeServersFile(dir: string): ServersFile {
+export function writeServersFile(dir: string, more: (server: PairServer) => Record<string, unknown> = () => ({})): ServersFile {
   const primaryKey = { name: 'gw_omapi', algorithm: 'hmac-md5' as const, secret: randomBytes(16).toString('base64') };
   const content = {
     defaults: { omapiPort: 7911 },
     servers: {
-      [PRIMARY.name]: { omapiPort: PRIMARY.omapiPort, omapiKey: primaryKey },
-      [SECONDARY.name]: { omapiPort: SECONDARY.omapiPort },
+      [PRIMARY.name]: { omapiPort: PRIMARY.omapiPort, omapiKey: primaryKey, ...more(PRIMARY) },
+      [SECONDARY.name]: { omapiPort: SECONDARY.omapiPort, ...more(SECONDARY) },
     },
   };
   const file = path.join(dir, 'gateway-servers.json');
