@@ -68,7 +68,9 @@ export class Sshd {
   /** Makes the keys and config in a temporary folder and starts sshd; resolves once it accepts connections. */
   static async start(options: SshdOptions): Promise<Sshd> {
     mkdirSync(PRIVSEP_DIR, { recursive: true, mode: 0o755 });
-    const sshd = new Sshd(mkdtempSync(path.join(tmpdir(), 'dfg-sshd-')), options);
+    // `dfg-<pid36>-`, as netns-lab.ts names what it owns: its cleanupLeftovers() removes the folder only once this
+    // process is gone (a bare `dfg-sshd-` read as owner "sshd", and another lab's start deleted a live sshd's keys)
+    const sshd = new Sshd(mkdtempSync(path.join(tmpdir(), `dfg-${process.pid.toString(36)}-sshd-`)), options);
     try {
       await sshd.resume();
     } catch (e) {
