@@ -13,6 +13,7 @@ const COMMAND_TIMEOUT_MS = 30_000;
 /** an idle link is found dead after 3 unanswered keep-alives, 10 s apart */
 const KEEPALIVE_MS = 10_000;
 const WRITE_CHUNK = 32 * 1024;
+const WRITES_IN_FLIGHT = 16;
 /** SFTP status codes (draft-ietf-secsh-filexfer-02) as the errno names the rest of the gateway knows */
 const SFTP_STATUS: Record<number, string> = { 2: 'ENOENT', 3: 'EACCES', 4: 'SFTP_FAILURE', 5: 'EINVAL', 8: 'ENOTSUP' };
 /** NO_CONNECTION and CONNECTION_LOST: the link, not the operation, failed */
@@ -361,10 +362,16 @@ export class SshFiles implements ServerFiles {
 async function writeNew(s: Session, file: string, data: Buffer, mode: number, owner?: { uid: number; gid: number } | null): Promise<void> {
   const handle = await s.call<Buffer>((done) => s.sftp.open(file, 'wx', { mode }, done));
   try {
-    for (let at = 0; at < data.length; at += WRITE_CHUNK) {
-      const length = Math.min(WRITE_CHUNK, data.length - at);
-      await s.call((done) => s.sftp.write(handle, data, at, length, at, done));
-    }
+    // Several writes in flight: one at a time, each waits a round trip, and a 2 MB file took 1.8 s on loopback.
+    let next = 0;
+    const writer = async () => {
+      for (let at = next; at < data.length; at = next) {
+        next += WRITE_CHUNK;
+        const length = Math.min(WRITE_CHUNK, data.length - at);
+        await s.call((done) => s.sftp.write(handle, data, at, length, at, done));
+      }
+    };
+    await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, writer));
     // open's mode is masked by the server's umask; the old file's mode is set explicitly.
     await s.call((done) => s.sftp.fchmod(handle, mode, done));
     if (owner) await s.call((done) => s.sftp.fchown(handle, owner.uid, owner.gid, done)).catch(() => undefined);
