@@ -178,7 +178,8 @@ async function main(): Promise<void> {
   const normalShownMs = Date.now() - started;
   if (!bothNormal(normal.live)) throw new Error(`the pair did not reach normal within 40 s\n${dhcpdLogs()}`);
   const [pNormal, sNormal] = await normalInLogs;
-  console.log(`\n  both normal: dhcpd logged it after ${pNormal} ms (primary) / ${sNormal} ms (secondary), liveState showed it after ${normalShownMs} ms`);
+  const since = ssh ? 'the mutation answered (0: by then)' : 'starting';
+  console.log(`\n  both normal, ms after ${since}: dhcpd logged it after ${pNormal} ms (primary) / ${sNormal} ms (secondary), liveState showed it after ${normalShownMs} ms`);
 
   const dhclient = dhclientBinary();
   heading('A DHCP client in the third namespace asks the pair for a lease');
@@ -211,7 +212,8 @@ async function main(): Promise<void> {
     console.log(`  addServer ${SECONDARY.name}:               ${took[1].toFixed(0)} ms`);
     console.log(`  addScopesToFailoverRelationship:         ${took[3].toFixed(0)} ms (both files checked, written and reloaded over SSH)`);
     console.log(`  the two remote dhcpd -t it needs, in parallel (median of 3): ${twoChecks.toFixed(0)} ms`);
-    console.log(`  ratio: ${(took[3] / twoChecks).toFixed(2)}× (target ≤ ${SSH_TARGET_RATIO}×; the mutation includes the reloads, which start dhcpd)`);
+    console.log(`  ratio: ${(took[3] / twoChecks).toFixed(2)}× (the mutation includes both reloads, each starting dhcpd and waiting until it serves;`);
+    console.log(`         the target ≤ ${SSH_TARGET_RATIO}× is for the 10,000-subnet pair: npm run bench -- --ssh)`);
   }
 
   if (keep) {
@@ -275,6 +277,8 @@ function logOf(node: string): string {
 async function logged(node: string, pattern: RegExp, since: number, withinMs: number): Promise<number | null> {
   if (!ssh) return loggedAfter(lab!, node, pattern, since, withinMs);
   // dhcpd started over SSH logs to a file: read it every 50 ms
+  // already in the log at the first look: it happened before `since` (during the reload), reported as 0
+  if (pattern.test(logOf(node))) return 0;
   for (const until = Date.now() + withinMs; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
     if (pattern.test(logOf(node))) return Date.now() - since;
   }
