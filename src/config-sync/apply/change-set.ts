@@ -122,12 +122,17 @@ export class ChangeSet {
 
   /** Every candidate validated by its server's dhcpd -t (in parallel), nothing written: what a dry run stops at. */
   async validate(): Promise<FileChange[]> {
+    return changesOf(await this.checked());
+  }
+
+  /** The candidates, each validated. */
+  private async checked(): Promise<Candidate[]> {
     const candidates = this.candidates();
     // Wait for every dhcpd run (and its temp file) before reporting the first failure.
     const checks = await Promise.allSettled(candidates.map((c) => this.check(c)));
     const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    return candidates.map((c) => ({ server: c.server, path: c.server.configPath, before: c.original?.toString('utf8') ?? null, after: c.text }));
+    return candidates;
   }
 
   /**
@@ -136,8 +141,9 @@ export class ChangeSet {
    */
   async apply(beforeWrite: (changes: FileChange[]) => Promise<void>): Promise<Written> {
     const { metrics } = this.deps;
-    const changes = await this.validate();
-    const candidates = this.candidates();
+    // the validated candidates themselves: rendering every file again would cost time for the same text
+    const candidates = await this.checked();
+    const changes = changesOf(candidates);
     if (candidates.length === 0) return { changes, restore: async () => {} };
     await beforeWrite(changes);
     const written: ServerEdit[] = [];
@@ -248,6 +254,10 @@ export async function readOrFail(files: ServerFiles, server: ServerRef): Promise
   } catch (e) {
     throw applyFailed(server, e);
   }
+}
+
+function changesOf(candidates: Candidate[]): FileChange[] {
+  return candidates.map((c) => ({ server: c.server, path: c.server.configPath, before: c.original?.toString('utf8') ?? null, after: c.text }));
 }
 
 function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
