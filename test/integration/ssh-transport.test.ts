@@ -5,10 +5,12 @@
  * Skipped, saying so, without root and sshd.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { cleanupLeftovers } from '../../demo/netns-lab';
 import { canRunSshd, Sshd } from '../../demo/sshd';
 import { loadSettings, type ServerHooks } from '../../src/config';
 import { TransportError } from '../../src/transport/server-files';
@@ -85,6 +87,19 @@ run('the SSH transport against a real sshd', () => {
     expect(statSync(path.join(root, 'fresh.conf')).mode & 0o777).toBe(0o644);
     await files().replace(path.join(root, 'fresh.conf'), null);
     expect(existsSync(path.join(root, 'fresh.conf'))).toBe(false);
+  });
+
+  it('writes a file of many SFTP chunks, several in flight, byte for byte', async () => {
+    const file = path.join(root, 'big.conf');
+    writeFileSync(file, 'old\n');
+    const content = randomBytes(40 * 32 * 1024 + 123);
+    await files().replace(file, content);
+    expect(readFileSync(file).equals(content)).toBe(true);
+  });
+
+  it("another lab's cleanup of dead runs' leftovers leaves a live sshd's folder alone", async () => {
+    cleanupLeftovers();
+    expect(existsSync(sshd.clientKeyFile)).toBe(true);
   });
 
   it("checks a candidate with the server's dhcpd -t in a private folder it then removes, messages as for LOCAL", async () => {
