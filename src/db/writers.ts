@@ -49,6 +49,20 @@ export class Writers {
     for (const id of [...new Set(serverIds)].sort((a, b) => a - b)) await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, id]);
   }
 
+  /**
+   * The same without waiting: false when another transaction holds one of them, i.e. a live process is
+   * in the middle of a change to that server (a process that died holds no lock: PostgreSQL releases a
+   * transaction's locks with its connection).
+   */
+  async tryLockServers(tx: EntityManager, serverIds: number[]): Promise<boolean> {
+    if (this.queue) return true;
+    for (const id of [...new Set(serverIds)].sort((a, b) => a - b)) {
+      const [row] = (await tx.query('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_NAMESPACE, id])) as { ok: boolean }[];
+      if (!row.ok) return false;
+    }
+    return true;
+  }
+
   private async finish<T>(qr: QueryRunner, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
     const result = await fn(qr);
     if (qr.isTransactionActive) await qr.commitTransaction();

@@ -48,17 +48,19 @@ export interface RecoveryDeps {
 
 /**
  * Resolves every open journal entry; run at start-up before serving, and before each mutation. Each entry
- * is resolved holding the locks of its servers, so an entry whose change is still under way elsewhere is
- * waited for, and then found committed. A file that no longer holds the change's bytes is left alone (it
- * shows as drift). Returns the entries put back; one whose files could not all be put back stays open and
- * is tried again next time.
+ * is resolved holding the locks of its servers. An entry whose locks are held belongs to a change still
+ * under way in a live process (on PostgreSQL, another replica's or another request's): it is skipped, not
+ * waited for, so a mutation on another pair never waits behind it (on SQLite the database's one write lock
+ * is waited for, and the change then found committed or not). A file that no longer holds the change's
+ * bytes is left alone (it shows as drift). Returns the entries put back; one whose files could not all be
+ * put back stays open and is tried again next time.
  */
 export async function recoverOpenChanges(deps: RecoveryDeps): Promise<number> {
   let recovered = 0;
   for (const entry of await deps.journal.openEntries()) {
     const outcome = await deps.writers.transaction(async (qr) => {
       const tx = qr.manager;
-      await deps.writers.lockServers(tx, entry.files.map((f) => f.serverId));
+      if (!(await deps.writers.tryLockServers(tx, entry.files.map((f) => f.serverId)))) return 'under way';
       if (await tx.existsBy(JournalCommit, { journalId: entry.id })) return 'committed';
       const restored: string[] = [];
       const leftAlone: string[] = [];
@@ -88,7 +90,7 @@ export async function recoverOpenChanges(deps: RecoveryDeps): Promise<number> {
       deps.log(`recovery of journal entry ${entry.id} failed, it stays open and is tried again: ${(e as Error).message}`);
       return 'failed' as const;
     });
-    if (outcome === 'failed') continue;
+    if (outcome === 'failed' || outcome === 'under way') continue;
     await deps.journal.close(entry.id);
     if (outcome === 'recovered') recovered++;
   }
