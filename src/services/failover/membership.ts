@@ -16,10 +16,15 @@ export interface Pair {
   secondary: DhcpServer;
 }
 
-/** Also takes both servers' locks, in id order, before either file is read: pair mutations never deadlock. */
+/**
+ * Also takes both servers' locks, in id order, before either file is read: pair mutations never deadlock.
+ * `rel` is read again once they are held (in place, for the caller's copy too): read before, it may miss
+ * what another replica's change committed while this one waited (PostgreSQL reads committed rows).
+ */
 export async function loadPair(m: MutationTx, rel: FailoverRelationship): Promise<Pair> {
   const pair = { rel, primary: await serverById(m.tx, rel.primaryServerId), secondary: await serverById(m.tx, rel.secondaryServerId) };
   await m.lock(pair.primary, pair.secondary);
+  Object.assign(rel, await m.tx.findOneByOrFail(FailoverRelationship, { id: rel.id }));
   return pair;
 }
 
