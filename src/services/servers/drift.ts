@@ -2,7 +2,7 @@ import { readOrFail, type ChangeSetDeps } from '../../config-sync/apply/change-s
 import { sha256 } from '../../config-sync/apply/model-cache';
 import type { DhcpServer, FileState } from '../../entities';
 import type { ConfigDrift } from '../../entities/file-diff';
-import { unifiedDiff } from '../mutation/runner';
+import { unifiedDiff } from '../../config-sync/apply/unified-diff';
 
 /**
  * Whether a server's files are as the gateway last read or wrote them: each file is read now (over the
