@@ -44,7 +44,7 @@ run('the SSH transport against a real sshd', () => {
     expect(e).toBeInstanceOf(TransportError);
     return e as TransportError;
   };
-  const tmpFolders = () => readdirSync(tmpdir()).filter((n) => n.startsWith('tmp.'));
+  const tmpFolders = () => readdirSync(tmpdir()).filter((n) => n.startsWith('dfg-check.'));
 
   beforeAll(async () => {
     sshd = await Sshd.start({ listen: '127.0.0.1', port: await freePort() });
@@ -95,7 +95,7 @@ run('the SSH transport against a real sshd', () => {
     expect(bad.ok).toBe(false);
     expect(bad.messages[0]).toMatch(/^line 5: .* \(at: no-such-statement 1;\)$/);
     expect(bad.output).toContain('<candidate>');
-    expect(bad.output).not.toContain(tmpdir() + '/tmp.');
+    expect(bad.output).not.toContain(tmpdir() + '/dfg-check.');
     expect(tmpFolders()).toEqual(before);
     expect(existsSync(path.join(root, '..', 'PWNED')) || existsSync('PWNED') || existsSync(path.join(sshd.dir, 'PWNED'))).toBe(false);
     // no dhcpd at the configured name: a failure naming the setting, and still no folder left

@@ -4,7 +4,7 @@ import { buildService, GatewayProcess, waitForFile } from '../../helpers/gateway
 import { ADD_SCOPES, ADD_SERVER, PairDir, registerPair, type DatabaseKind } from '../../helpers/pair-dir';
 import { POSTGRES_AVAILABLE } from '../../helpers/postgres';
 
-const ADD_POOL = `mutation($scope: ID!, $ip: String!) { addPool(input: { scopeId: $scope, ranges: [{ start: $ip, end: $ip }] }) { id } }`;
+const ADD_POOL = `mutation($scope: ID!, $ip: IPv4!) { addPool(input: { scopeId: $scope, ranges: [{ start: $ip, end: $ip }] }) { id } }`;
 const WRITERS = 16;
 const ROUNDS = 4;
 
