@@ -4,7 +4,7 @@ import { TransportError, type ServerFiles } from '../../transport/server-files';
 import { parseConfig, type ConfigModel } from '../dhcpd/model';
 import { ConfigEditor } from '../edit/config-editor';
 import { readTree, treeTexts, type ConfigTree } from './config-tree';
-import { type ModelCache } from './model-cache';
+import { sha256, type ModelCache } from './model-cache';
 
 /** What the change set needs to know of a server. */
 export interface ServerRef {
@@ -221,16 +221,19 @@ export class ChangeSet {
     if (!e) {
       await this.guard.lock(server);
       const files = this.deps.filesOf(server);
-      const tree = await readTree(server, files, this.deps.models, (path) => readOrFail(files, server, path));
-      for (const file of tree.files) {
-        const seen = await this.guard.lastSeen(server, file.path);
-        // An operator's edit is never overwritten or half-merged: it is taken over by syncServer first.
-        if (seen !== null && seen !== file.hash) {
-          throw new ConflictError(`the configuration of server "${server.name}" (${file.path}) was changed outside the gateway since it was last read (see its drift); run syncServer to take the change over, then try again`, { server: server.name });
+      // Each file is checked for drift as it is read, before its includes are followed: an operator's edit
+      // is never overwritten or half-merged, it is taken over by syncServer first.
+      const tree = await readTree(server, files, this.deps.models, async (path) => {
+        const bytes = await readOrFail(files, server, path);
+        const seen = await this.guard.lastSeen(server, path);
+        if (seen !== null && seen !== sha256(bytes ?? '')) {
+          throw new ConflictError(`the configuration of server "${server.name}" (${path}) was changed outside the gateway since it was last read (see its drift); run syncServer to take the change over, then try again`, { server: server.name });
         }
-        // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
-        if (file.model.errors.length > 0) throw unreadableFile(server, file.model);
-      }
+        return bytes;
+      });
+      // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
+      const unreadable = tree.files.find((f) => f.model.errors.length > 0);
+      if (unreadable) throw unreadableFile(server, unreadable.model);
       const original = tree.files[0].bytes;
       const model = tree.files[0].model;
       e = { server, files, tree, original, model, editor: new ConfigEditor(model) };

@@ -6,7 +6,7 @@
  * (one rule). Files are confined to the server's root (CONFIG_ROOT, or remoteRoot on an SSH server).
  */
 import path from 'node:path';
-import { ForbiddenError, GatewayError } from '../../errors';
+import { GatewayError } from '../../errors';
 import { children, headTokens, isKeyword, parse, tokenAt, type Cst, type CstNode } from '../dhcpd/cst';
 import { TokenKind } from '../dhcpd/lexer';
 import { LineIndex } from '../dhcpd/parse-error';
@@ -65,10 +65,11 @@ export function includeTarget(main: string, name: string): string {
 }
 
 /**
- * Reads the server's tree over its transport. Refused, naming the file, the include and its line: an
- * include that leads outside the root (FORBIDDEN), a cycle, more than MAX_INCLUDE_DEPTH levels or
- * MAX_TREE_FILES files, an included file that does not exist (CONFIG_INVALID: dhcpd refuses such a
- * configuration as it is). `read` turns a transport failure into the caller's error.
+ * Reads the server's tree over its transport. Refused as CONFIG_INVALID for the configuration as it is
+ * (currentFile: true), naming the file, the include and its line: an include that leads outside the root,
+ * a cycle, more than MAX_INCLUDE_DEPTH levels or MAX_TREE_FILES files, an included file that does not
+ * exist. `read` turns a transport failure into the caller's error (and may refuse a file, e.g. as drift,
+ * before its includes are followed).
  */
 export async function readTree(
   server: { name: string; configPath: string },
@@ -78,19 +79,21 @@ export async function readTree(
 ): Promise<ConfigTree> {
   const main = server.configPath;
   const tree: TreeFile[] = [];
+  // Files are named relative to the root: messages do not show where the gateway's disk keeps them.
+  const shown = (file: string) => path.posix.relative(path.posix.resolve('/', files.root), file);
   const visit = async (file: string, bytes: Buffer | null, chain: string[]) => {
     const hash = sha256(bytes ?? '');
     const model = models.model(file, bytes ?? Buffer.alloc(0), hash);
     tree.push({ path: file, bytes, hash, model });
     for (const include of includesOf(model.cst)) {
       const target = includeTarget(main, include.name);
-      const where = `include "${include.name}" at line ${include.line} of ${file}`;
-      if (!inside(files.root, target)) throw new ForbiddenError(`${where} of server "${server.name}" leads outside ${files.root}; the gateway reads no file there`);
-      if (chain.includes(target)) throw invalid(server.name, `${where} includes ${target} again (a cycle)`);
+      const where = `include "${include.name}" at line ${include.line} of ${shown(file)}`;
+      if (!inside(files.root, target)) throw invalid(server.name, `${where} leads outside the server's root (CONFIG_ROOT, or remoteRoot over SSH), where the gateway reads no file`);
+      if (chain.includes(target)) throw invalid(server.name, `${where} includes ${shown(target)} again (a cycle)`);
       if (chain.length >= MAX_INCLUDE_DEPTH) throw invalid(server.name, `${where} goes deeper than ${MAX_INCLUDE_DEPTH} levels of include`);
       if (tree.length >= MAX_TREE_FILES) throw invalid(server.name, `${where} makes more than ${MAX_TREE_FILES} files`);
       const content = await read(target);
-      if (content === null) throw invalid(server.name, `${where}: ${target} does not exist`);
+      if (content === null) throw invalid(server.name, `${where}: ${shown(target)} does not exist`);
       await visit(target, content, [...chain, target]);
     }
   };
@@ -100,7 +103,7 @@ export async function readTree(
 
 /** CONFIG_INVALID for a configuration that is refused as it is, before any change (as checkCurrentFile says it). */
 function invalid(server: string, message: string): GatewayError {
-  return new GatewayError('CONFIG_INVALID', `the current configuration of server "${server}" is refused as it is (nothing was changed): ${message}`, { server, currentFile: true });
+  return new GatewayError('CONFIG_INVALID', `the gateway refuses the current configuration of server "${server}" as it is (nothing was changed): ${message}`, { server, currentFile: true });
 }
 
 function inside(root: string, file: string): boolean {
