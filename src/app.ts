@@ -70,7 +70,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const ssh = new SshConnections();
   const filesOf = (server: { name: string; address?: string; transport?: Transport }): ServerFiles => {
     const hooks = settings.hooksFor(server.name);
-    if (server.transport !== Transport.SSH) return new LocalFiles(hooks, dhcpd);
+    if (server.transport !== Transport.SSH) return new LocalFiles(hooks, dhcpd, settings.configRoot);
     const host = hooks.ssh?.host ?? server.address;
     return new SshFiles(ssh, hooks.ssh && host ? { ...hooks.ssh, host } : null, hooks);
   };

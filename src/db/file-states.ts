@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { Not, In, type EntityManager } from 'typeorm';
 import { FileState } from '../entities';
 
 /** The last-seen hash and text of servers' files (drift), read and written in a mutation's transaction. */
@@ -17,5 +17,10 @@ export class FileStates {
   /** The file as the gateway just read or wrote it. */
   async record(serverId: number, path: string, sha256: string, content: string | null): Promise<void> {
     await this.tx.upsert(FileState, { serverId, path, sha256, content, seenAt: new Date() }, ['serverId', 'path']);
+  }
+
+  /** Forgets the server's files other than `paths` (a file no longer included). */
+  async forgetOthers(serverId: number, paths: string[]): Promise<void> {
+    await this.tx.delete(FileState, { serverId, path: Not(In(paths)) });
   }
 }

@@ -44,9 +44,9 @@ export class DhcpServerResolver {
     return ctx.services.review.serverProblems(server);
   }
 
-  @FieldResolver(() => [String], { description: 'Every file of the server, the main file (configPath) first, on the machine its transport reaches' })
-  configFiles(@Root() server: DhcpServer): string[] {
-    return [server.configPath];
+  @FieldResolver(() => [String], { description: 'Every file of the server, the main file (configPath) first, then every file reached through `include`, in the order dhcpd reads them, on the machine its transport reaches' })
+  configFiles(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<string[]> {
+    return ctx.services.drift.configFiles(server);
   }
 
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })
