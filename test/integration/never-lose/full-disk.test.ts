@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import path from 'node:path';
 import { DHCPD } from '../../helpers/dhcpd';
-import { holdingHook } from '../../helpers/gateway-process';
+import { buildService, GatewayProcess, holdingHook } from '../../helpers/gateway-process';
+import { ADD_SCOPES as ADD_SCOPES_AB, PairDir, registerPair } from '../../helpers/pair-dir';
 import { Site } from '../../helpers/site';
 
 const SEEDS = path.join(__dirname, '..', '..', '..', 'seeds', 'failover-pair');
@@ -76,15 +77,28 @@ async function lastAudit(site: Site) {
   }
 
   test('the candidate for dhcpd -t cannot be written: CONFIG_APPLY_FAILED naming the server and ENOSPC, nothing changed', async () => {
-    const { site, scopeId } = (current = await pairOnDisks('disk', 'disk'));
-    fill(path.join(site.configRoot, 'disk', 'filler'));
-    const before = await site.snapshot();
-    const res = await site.gql(ADD_SCOPES, { ids: [scopeId] });
-    expectNamedFailure(res, res.errors?.[0].extensions?.server as string);
-    expect(['dhcp-a', 'dhcp-b']).toContain(res.errors?.[0].extensions?.server);
-    expect(res.errors?.[0].message).toContain('candidate');
-    expect(await site.snapshot()).toEqual(before);
-    expect((await lastAudit(site)).outcome).toBe('CONFIG_APPLY_FAILED');
+    // Candidates are staged in a private folder of the service's temporary folder (TMPDIR): that disk is full.
+    buildService();
+    const dir = await PairDir.create('SQLite');
+    const staging = path.join(dir.dir, 'staging');
+    mountTmpfs(staging);
+    fill(path.join(staging, 'filler'));
+    const gw = await GatewayProcess.start({ ...dir.env, TMPDIR: staging });
+    try {
+      const scopeId = await registerPair(gw);
+      const before = { a: dir.read('dhcp-a'), b: dir.read('dhcp-b') };
+      const res = await gw.gql(ADD_SCOPES_AB, { ids: [scopeId] });
+      expectNamedFailure(res, res.errors?.[0].extensions?.server as string);
+      expect(['dhcp-a', 'dhcp-b']).toContain(res.errors?.[0].extensions?.server);
+      expect(res.errors?.[0].message).toContain('candidate');
+      expect({ a: dir.read('dhcp-a'), b: dir.read('dhcp-b') }).toEqual(before);
+      expect((await gw.ok(`{ failoverRelationship(name: "ab") { status } }`)).failoverRelationship.status).toBe('EMPTY');
+      expect((await gw.ok(`{ auditLog(first: 1) { edges { node { outcome } } } }`)).auditLog.edges[0].node.outcome).toBe('CONFIG_APPLY_FAILED');
+    } finally {
+      await gw.kill();
+      for (const m of mounts.splice(mounts.indexOf(staging), 1)) execFileSync('umount', ['-l', m]);
+      await dir.remove();
+    }
   });
 
   test('the primary\'s file cannot be written (its disk filled after the secondary\'s write): CONFIG_APPLY_FAILED, the secondary put back', async () => {
