@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, getVariableValues, GraphQLSchema } from 'graphql';
+import { execute, getVariableValues, GraphQLError, GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** How many compiled documents are kept: a client sends a handful of shapes; an unbounded cache would grow with every distinct query text. */
@@ -17,7 +17,8 @@ const CACHED_DOCUMENTS = 100;
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery>();
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context, queryHash }) => {
-    if (operation.operation === 'mutation') return execute({ schema, document, operationName, variableValues: request.variables, contextValue: context });
+    // No operation (several and no name, or a name that names none): graphql-js answers with the error Apollo expects.
+    if (!operation || operation.operation === 'mutation') return execute({ schema, document, operationName: request.operationName, variableValues: request.variables, contextValue: context });
     // graphql-jit's own variable errors carry no `nodes`, so Apollo would answer 500 instead of 400 BAD_USER_INPUT:
     // graphql-js checks them first, with the errors Apollo knows.
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
@@ -31,7 +32,8 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
       if (compiled.size >= CACHED_DOCUMENTS) compiled.delete(compiled.keys().next().value!);
       compiled.set(key, query);
     }
-    return query.query(undefined, context, request.variables ?? {});
+    const result = await query.query(undefined, context, request.variables ?? {});
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
   };
   return {
     // Apollo asks for the schema through this callback and needs it before load() resolves.
@@ -44,4 +46,13 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit's errors have no `extensions` object when the thrown error had none, and Apollo reads
+ * `extensions.code` of every error: the same error as graphql-js builds it, with graphql-jit's locations.
+ */
+function asGraphQLJsError(e: GraphQLError): GraphQLError {
+  const error = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions ?? undefined });
+  return Object.assign(error, { locations: e.locations });
 }
