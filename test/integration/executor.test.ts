@@ -16,6 +16,8 @@ describe('graphql-jit and graphql-js give the same answers and the same errors',
 
   beforeAll(async () => {
     [jit, js] = await Promise.all([Site.withFailoverPair(), Site.withFailoverPair({ GRAPHQL_EXECUTOR: 'graphql-js' })]);
+    // graphql-jit is the default; without it both sites would run graphql-js and compare nothing.
+    expect([jit.settings.executor, js.settings.executor]).toEqual(['jit', 'graphql-js']);
     ids = await jit.ids();
     expect(await js.ids()).toEqual(ids);
     // One viewer token that both sites accept: its row copied from one database to the other.
