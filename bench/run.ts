@@ -55,7 +55,7 @@ async function startPair(subnets: number): Promise<Pair> {
   const leases = { primary: path.join(dir, 'primary.leases'), secondary: path.join(dir, 'secondary.leases') };
   const serversFile = path.join(dir, 'servers.json');
   writeFileSync(serversFile, JSON.stringify({ servers: { primary: { leases: leases.primary }, secondary: { leases: leases.secondary } } }));
-  const settings = loadSettings({ DATABASE_URL: `sqlite:${path.join(dir, 'gateway.db')}`, CONFIG_ROOT: root, GATEWAY_ADMIN_TOKEN: TOKEN, GATEWAY_SERVERS_FILE: serversFile });
+  const settings = loadSettings({ DATABASE_URL: `sqlite:${path.join(dir, 'gateway.db')}`, GRAPHQL_EXECUTOR: process.env.GRAPHQL_EXECUTOR, CONFIG_ROOT: root, GATEWAY_ADMIN_TOKEN: TOKEN, GATEWAY_SERVERS_FILE: serversFile });
   const gw = await createGateway(settings, { log: () => {} });
   const http = await new Promise<Server>((resolve) => {
     const s = gw.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -75,6 +75,17 @@ async function post(url: string, query: string, variables: Record<string, unknow
   const body = JSON.parse(text);
   if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 500)}`);
   return { text, body };
+}
+
+/** The nested query, timed to the last byte of the answer; the client's JSON.parse is outside the clock. */
+async function nestedQuery(url: string): Promise<{ ms: number; text: string; body: any }> {
+  const start = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ query: NESTED_QUERY }) });
+  const text = await res.text();
+  const ms = performance.now() - start;
+  const body = JSON.parse(text);
+  if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return { ms, text, body };
 }
 
 /** The longest /healthz round trip while `work` runs: how long the event loop was held at a stretch. */
@@ -226,10 +237,10 @@ async function main(): Promise<void> {
     let parsedAnswer: any = null;
     const sqlBefore = await sqlCount(p.gw);
     for (let i = 0; i < 5; i++) {
-      const r = await timed(() => post(p.url, NESTED_QUERY));
+      const r = await nestedQuery(p.url);
       queryRuns.push(r.ms);
-      answer = r.result.text;
-      parsedAnswer = r.result.body;
+      answer = r.text;
+      parsedAnswer = r.body;
     }
     figures.nestedQueryStatements = ((await sqlCount(p.gw)) - sqlBefore) / 5;
     figures.healthzIdleMs = (await healthzDuring(p, Promise.resolve().then(() => new Promise((r) => setTimeout(r, 500))))).max;
@@ -248,6 +259,8 @@ async function main(): Promise<void> {
       );
     }
     figures.sqlJoinMs = median(joins);
+    // The process's peak so far: the nested queries are the largest thing it has held (the lease figures come later).
+    figures.peakRssNestedMB = process.resourceUsage().maxRSS / 1024;
 
     const scopeInput = { server: 'primary', network: '10.250.0.0/24', pools: [{ ranges: [{ start: '10.250.0.10', end: '10.250.0.99' }] }], failoverRelationship: PEER };
     const mutation = await timed(() => post(p.url, `mutation($i: CreateScopeInput!) { createScope(input: $i) { id } }`, { i: scopeInput }));
@@ -294,7 +307,8 @@ async function main(): Promise<void> {
       `idle ${figures.healthzIdleMs.toFixed(0)} ms; during the nested query ${figures.healthzDuringQueryMs.toFixed(0)} ms`,
       `${ratio(figures.healthzDuringUtilizationMs, 200)} of 200 ms (target < 1×)`,
     ],
-    ['peak memory (RSS)', `${figures.peakRssMB.toFixed(0)} MB`, '—', ''],
+    ['peak memory (RSS) up to the nested queries, bench and service in one process', `${figures.peakRssNestedMB.toFixed(0)} MB`, '—', 'target ≤ 300 MB'],
+    ['peak memory (RSS), lease figures included', `${figures.peakRssMB.toFixed(0)} MB`, '—', ''],
   ];
   if (json) {
     console.log(JSON.stringify(figures, null, 2));
