@@ -5,9 +5,9 @@ import { FileState } from '../entities';
 export class FileStates {
   constructor(private readonly tx: EntityManager) {}
 
-  /** The file as last seen, or null when the gateway has no record of it yet. */
-  get(serverId: number, path: string): Promise<FileState | null> {
-    return this.tx.findOneBy(FileState, { serverId, path });
+  /** The file's hash as last seen, or null when the gateway has no record of it yet (its text is not read: 2 MB). */
+  async hash(serverId: number, path: string): Promise<string | null> {
+    return (await this.tx.findOne(FileState, { select: { sha256: true }, where: { serverId, path } }))?.sha256 ?? null;
   }
 
   forServer(serverId: number): Promise<FileState[]> {

@@ -60,7 +60,7 @@ export class MutationRunner {
           for (const s of fresh) locked.add(s.id);
         };
         const states = new FileStates(tx);
-        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: async (s, path) => (await states.get(s.id, path))?.sha256 ?? null });
+        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s, path) => states.hash(s.id, path) });
         const value = await work({ tx, changes: changeSet, lock });
         if (dryRun) {
           changes = await changeSet.validate();
