@@ -50,7 +50,7 @@ export async function remoteValidationsMs(settings: Settings, candidates: Remote
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const start = performance.now();
-      const results = await Promise.all(checks.map(({ c, files }) => files.validate(c.file, c.text)));
+      const results = await Promise.all(checks.map(({ c, files }) => files.validate(c.file, new Map([[c.file, c.text]]))));
       times.push(performance.now() - start);
       const refused = results.findIndex((r) => !r?.ok);
       if (refused >= 0) throw new Error(`dhcpd -t refused ${candidates[refused].name}'s file: ${results[refused]?.output}`);

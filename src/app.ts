@@ -21,6 +21,7 @@ import { postgresLiveStateTransport } from './db/live-state-notify';
 import { Writers } from './db/writers';
 import { Journal, recoverOpenChanges } from './config-sync/apply/journal';
 import { isDeliberate } from './errors';
+import { jitGateway } from './jit-executor';
 import { graphiql } from './graphiql';
 import { complexityLimitPlugin } from './graphql-limits/complexity';
 import { httpErrors } from './graphql-limits/http-errors';
@@ -70,7 +71,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const ssh = new SshConnections();
   const filesOf = (server: { name: string; address?: string; transport?: Transport }): ServerFiles => {
     const hooks = settings.hooksFor(server.name);
-    if (server.transport !== Transport.SSH) return new LocalFiles(hooks, dhcpd);
+    if (server.transport !== Transport.SSH) return new LocalFiles(hooks, dhcpd, settings.configRoot);
     const host = hooks.ssh?.host ?? server.address;
     return new SshFiles(ssh, hooks.ssh && host ? { ...hooks.ssh, host } : null, hooks);
   };
@@ -96,7 +97,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const schema = await createSchema();
   const subscriptions = serveSubscriptions(server, schema, contextDeps, maskInternalErrors);
   const apollo = new ApolloServer<Context>({
-    schema,
+    ...(settings.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     introspection: settings.introspection,
     // Abuse limits (src/graphql-limits; the README lists them): tokens at parse time, shape at validation, cost per request.
     csrfPrevention: true,

@@ -50,6 +50,8 @@ export interface Settings {
   explorer: boolean;
   /** how often a relationship with subscribers (Subscription.liveStateChanged) is polled over OMAPI */
   liveStatePollMs: number;
+  /** what runs queries: graphql-jit (compiled, the default) or graphql-js (GRAPHQL_EXECUTOR=graphql-js) */
+  executor: 'jit' | 'graphql-js';
   hooksFor(serverName: string): ServerHooks;
 }
 
@@ -71,6 +73,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const liveStatePollMs = Number(env.LIVE_STATE_POLL_MS || 2000);
   if (!Number.isInteger(liveStatePollMs) || liveStatePollMs < 100) throw new SettingsError(`LIVE_STATE_POLL_MS must be an integer of at least 100, got "${env.LIVE_STATE_POLL_MS}"`);
   const hooks = loadServerHooks(env.GATEWAY_SERVERS_FILE);
+  const executor = env.GRAPHQL_EXECUTOR || 'jit';
+  if (executor !== 'jit' && executor !== 'graphql-js') throw new SettingsError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${executor}"`);
   return {
     host: env.HOST ?? '127.0.0.1',
     port,
@@ -81,6 +85,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     introspection: flag(env.GRAPHQL_INTROSPECTION, !production),
     explorer: flag(env.GRAPHQL_EXPLORER, !production),
     liveStatePollMs,
+    executor,
     hooksFor: (name) => {
       const own = hooks.servers[name];
       // utilization merges key by key, so a server may override one threshold and inherit the other

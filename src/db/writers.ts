@@ -50,14 +50,15 @@ export class Writers {
   }
 
   /**
-   * The same without waiting: false when another transaction holds one of the locks (PostgreSQL). A held
-   * lock means its change is under way in a live process; a dead process's locks went with its connection.
+   * The same without waiting: false when another transaction holds one of them, i.e. a live process is
+   * in the middle of a change to that server (a process that died holds no lock: PostgreSQL releases a
+   * transaction's locks with its connection).
    */
   async tryLockServers(tx: EntityManager, serverIds: number[]): Promise<boolean> {
     if (this.queue) return true;
     for (const id of [...new Set(serverIds)].sort((a, b) => a - b)) {
-      const [row] = await tx.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', [LOCK_NAMESPACE, id]);
-      if (!row.locked) return false;
+      const [row] = (await tx.query('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_NAMESPACE, id])) as { ok: boolean }[];
+      if (!row.ok) return false;
     }
     return true;
   }

@@ -75,12 +75,27 @@ export function createLoaders(db: DataSource) {
     poolsByScope: grouped<Pool>(SELECT.pool, 'scope_id', 'position', toPool),
     partnerScope,
   };
+  // What a prefetch (src/loaders/prefetch.ts) read, by loader and key: the same objects as in the loaders' caches.
+  const known = new Map<DataLoader<number, unknown>, Map<number, unknown>>();
   return {
     ...loaders,
     pace: pacer.pace,
+    /**
+     * The value a prefetch already read for `key`, synchronously, else undefined. A field resolver that returns it
+     * as it is (no promise) lets the executor complete the field at once, instead of one microtask per item.
+     */
+    known<V>(loader: DataLoader<number, V>, key: number): V | undefined {
+      return known.get(loader)?.get(key) as V | undefined;
+    },
+    remember<V>(loader: DataLoader<number, V>, keys: readonly number[], values: readonly V[]): void {
+      const byKey = known.get(loader) ?? new Map<number, unknown>();
+      known.set(loader, byKey);
+      keys.forEach((k, i) => byKey.set(k, values[i]));
+    },
     /** Forgets every row read so far: called once a mutation has written (the dataloader README's advice). */
     clearAll(): void {
       for (const loader of Object.values(loaders)) loader.clearAll();
+      known.clear();
     },
   };
 }

@@ -1,6 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import { prefetch } from '../loaders/prefetch';
 import { ConfigDrift } from '../entities/file-diff';
 import { ConfigProblem } from './types/graph-types';
 import { AddServerInput } from './types/inputs';
@@ -9,14 +11,18 @@ import { AddServerInput } from './types/inputs';
 export class DhcpServerResolver {
   @Authorized('viewer')
   @Query(() => [DhcpServer], { description: 'Every registered server' })
-  servers(@Ctx() ctx: Context): Promise<DhcpServer[]> {
-    return ctx.services.queries.servers();
+  async servers(@Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<DhcpServer[]> {
+    const servers = await ctx.services.queries.servers();
+    await prefetch(ctx.loaders, info, 'server', servers);
+    return servers;
   }
 
   @Authorized('viewer')
   @Query(() => DhcpServer, { nullable: true, description: 'One server by name' })
-  server(@Arg('name') name: string, @Ctx() ctx: Context): Promise<DhcpServer | null> {
-    return ctx.services.queries.server(name);
+  async server(@Arg('name') name: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<DhcpServer | null> {
+    const server = await ctx.services.queries.server(name);
+    if (server) await prefetch(ctx.loaders, info, 'server', [server]);
+    return server;
   }
 
   @Authorized('admin')
@@ -44,14 +50,15 @@ export class DhcpServerResolver {
     return ctx.services.review.serverProblems(server);
   }
 
-  @FieldResolver(() => [String], { description: 'Every file of the server, the main file (configPath) first, on the machine its transport reaches' })
-  configFiles(@Root() server: DhcpServer): string[] {
-    return [server.configPath];
+  @FieldResolver(() => [String], { description: 'Every file of the server, the main file (configPath) first, then every file reached through `include`, in the order dhcpd reads them, on the machine its transport reaches' })
+  configFiles(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<string[]> {
+    return ctx.services.drift.configFiles(server);
   }
 
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })
-  scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<Scope[]> {
-    return ctx.loaders.pace(ctx.loaders.scopesByServer.load(server.id));
+  scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): Scope[] | Promise<Scope[]> {
+    const l = ctx.loaders;
+    return l.known(l.scopesByServer, server.id) ?? l.pace(l.scopesByServer.load(server.id));
   }
 
   @FieldResolver(() => ConfigDrift, {
@@ -63,7 +70,8 @@ export class DhcpServerResolver {
   }
 
   @FieldResolver(() => [FailoverRelationship], { description: 'Relationships this server is the primary or secondary of' })
-  failoverRelationships(@Root() server: DhcpServer, @Ctx() ctx: Context): Promise<FailoverRelationship[]> {
-    return ctx.loaders.relationshipsByServer.load(server.id);
+  failoverRelationships(@Root() server: DhcpServer, @Ctx() ctx: Context): FailoverRelationship[] | Promise<FailoverRelationship[]> {
+    const l = ctx.loaders;
+    return l.known(l.relationshipsByServer, server.id) ?? l.relationshipsByServer.load(server.id);
   }
 }

@@ -1,7 +1,9 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { statusOf } from '../domain';
+import { prefetch } from '../loaders/prefetch';
 import { ConfigProblem, DeconfigureAction, FailoverLiveState, FailoverStatus, PeerLiveState } from './types/graph-types';
 import { CreateFailoverRelationshipInput, ModifyFailoverRelationshipInput } from './types/inputs';
 
@@ -9,8 +11,14 @@ import { CreateFailoverRelationshipInput, ModifyFailoverRelationshipInput } from
 export class FailoverRelationshipResolver {
   @Authorized('viewer')
   @Query(() => [FailoverRelationship], { description: 'Failover relationships, all or those of one server (GetDHCPFailoverRelationships)' })
-  failoverRelationships(@Arg('server', () => String, { nullable: true }) server: string | null, @Ctx() ctx: Context): Promise<FailoverRelationship[]> {
-    return ctx.services.queries.relationships(server);
+  async failoverRelationships(
+    @Arg('server', () => String, { nullable: true }) server: string | null,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<FailoverRelationship[]> {
+    const relationships = await ctx.services.queries.relationships(server);
+    await prefetch(ctx.loaders, info, 'relationship', relationships);
+    return relationships;
   }
 
   @Authorized('viewer')
@@ -83,23 +91,28 @@ export class FailoverRelationshipResolver {
   }
 
   @FieldResolver(() => DhcpServer, { description: 'The primary server' })
-  async primaryServer(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<DhcpServer> {
-    return (await ctx.loaders.server.load(rel.primaryServerId))!;
+  primaryServer(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): DhcpServer | Promise<DhcpServer> {
+    const l = ctx.loaders;
+    return l.known(l.server, rel.primaryServerId) ?? l.server.load(rel.primaryServerId).then((s) => s!);
   }
 
   @FieldResolver(() => DhcpServer, { description: 'The secondary server' })
-  async secondaryServer(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<DhcpServer> {
-    return (await ctx.loaders.server.load(rel.secondaryServerId))!;
+  secondaryServer(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): DhcpServer | Promise<DhcpServer> {
+    const l = ctx.loaders;
+    return l.known(l.server, rel.secondaryServerId) ?? l.server.load(rel.secondaryServerId).then((s) => s!);
   }
 
   @FieldResolver(() => FailoverStatus, { description: 'EMPTY while no scope is in it, NORMAL once one is' })
-  async status(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<FailoverStatus> {
-    return statusOf(await ctx.loaders.scopeCountByRelationship.load(rel.id));
+  status(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): FailoverStatus | Promise<FailoverStatus> {
+    const l = ctx.loaders;
+    const count = l.known(l.scopeCountByRelationship, rel.id);
+    return count !== undefined ? statusOf(count) : l.scopeCountByRelationship.load(rel.id).then(statusOf);
   }
 
   @FieldResolver(() => [Scope], { description: 'Every scope in it, on both servers' })
-  scopes(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Promise<Scope[]> {
-    return ctx.loaders.pace(ctx.loaders.scopesByRelationship.load(rel.id));
+  scopes(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Scope[] | Promise<Scope[]> {
+    const l = ctx.loaders;
+    return l.known(l.scopesByRelationship, rel.id) ?? l.pace(l.scopesByRelationship.load(rel.id));
   }
 
   @FieldResolver(() => FailoverLiveState, {

@@ -18,8 +18,9 @@ export class PoolResolver {
   }
 
   @FieldResolver(() => Scope, { description: 'The scope the pool belongs to' })
-  async scope(@Root() pool: Pool, @Ctx() ctx: Context): Promise<Scope> {
-    return (await ctx.loaders.scope.load(pool.scopeId))!;
+  scope(@Root() pool: Pool, @Ctx() ctx: Context): Scope | Promise<Scope> {
+    const l = ctx.loaders;
+    return l.known(l.scope, pool.scopeId) ?? l.scope.load(pool.scopeId).then((s) => s!);
   }
 
   @FieldResolver(() => FailoverRelationship, { nullable: true, description: "Read-only: the scope's failover relationship" })

@@ -32,30 +32,37 @@ export class ScopeResolver {
   }
 
   @FieldResolver(() => DhcpServer, { description: 'The server the subnet is declared on' })
-  async server(@Root() scope: Scope, @Ctx() ctx: Context): Promise<DhcpServer> {
-    return (await ctx.loaders.server.load(scope.serverId))!;
+  server(@Root() scope: Scope, @Ctx() ctx: Context): DhcpServer | Promise<DhcpServer> {
+    const l = ctx.loaders;
+    return l.known(l.server, scope.serverId) ?? l.server.load(scope.serverId).then((s) => s!);
   }
 
   @FieldResolver(() => String, {
     description: 'Server name for a standalone scope; both halves of a failover scope carry the relationship name',
   })
-  async authority(@Root() scope: Scope, @Ctx() ctx: Context): Promise<string> {
-    if (scope.failoverRelationshipId !== null) return (await ctx.loaders.relationship.load(scope.failoverRelationshipId))!.name;
-    return (await ctx.loaders.server.load(scope.serverId))!.name;
+  authority(@Root() scope: Scope, @Ctx() ctx: Context): string | Promise<string> {
+    const l = ctx.loaders;
+    const id = scope.failoverRelationshipId;
+    if (id !== null) return l.known(l.relationship, id)?.name ?? l.relationship.load(id).then((r) => r!.name);
+    return l.known(l.server, scope.serverId)?.name ?? l.server.load(scope.serverId).then((s) => s!.name);
   }
 
   @FieldResolver(() => FailoverRelationship, { nullable: true, description: 'The relationship the scope is in, if any' })
-  failoverRelationship(@Root() scope: Scope, @Ctx() ctx: Context): Promise<FailoverRelationship | null> {
-    return scope.failoverRelationshipId === null ? Promise.resolve(null) : ctx.loaders.relationship.load(scope.failoverRelationshipId);
+  failoverRelationship(@Root() scope: Scope, @Ctx() ctx: Context): FailoverRelationship | null | Promise<FailoverRelationship | null> {
+    const l = ctx.loaders;
+    const id = scope.failoverRelationshipId;
+    return id === null ? null : (l.known(l.relationship, id) ?? l.relationship.load(id));
   }
 
   @FieldResolver(() => Scope, { nullable: true, description: 'The same scope on the partner server' })
-  failoverPartner(@Root() scope: Scope, @Ctx() ctx: Context): Promise<Scope | null> {
-    return scope.failoverRelationshipId === null ? Promise.resolve(null) : ctx.loaders.partnerScope.load(scope.id);
+  failoverPartner(@Root() scope: Scope, @Ctx() ctx: Context): Scope | null | Promise<Scope | null> {
+    const l = ctx.loaders;
+    return scope.failoverRelationshipId === null ? null : (l.known(l.partnerScope, scope.id) ?? l.partnerScope.load(scope.id));
   }
 
   @FieldResolver(() => [Pool], { description: 'Pools of the subnet, in file order' })
-  pools(@Root() scope: Scope, @Ctx() ctx: Context): Promise<Pool[]> {
-    return ctx.loaders.pace(ctx.loaders.poolsByScope.load(scope.id));
+  pools(@Root() scope: Scope, @Ctx() ctx: Context): Pool[] | Promise<Pool[]> {
+    const l = ctx.loaders;
+    return l.known(l.poolsByScope, scope.id) ?? l.pace(l.poolsByScope.load(scope.id));
   }
 }

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { replaceFileAtomic, validateConfig, type ValidationResult } from '../config-sync';
+import { replaceFileAtomic, type ValidationResult } from '../config-sync';
+import { validateTree } from '../config-sync/apply/validate';
 import type { ServerHooks } from '../config';
 import { errnoOf, TransportError, type FileStat, type ServerFiles } from './server-files';
 
@@ -11,7 +12,13 @@ export class LocalFiles implements ServerFiles {
     private readonly hooks: ServerHooks,
     /** the dhcpd found at start-up, or null: files are then written unvalidated */
     private readonly dhcpd: string | null,
-  ) {}
+    /** CONFIG_ROOT; configPath lies under its real path (src/services/servers/config-path.ts), so includes must too */
+    configRoot = '/',
+  ) {
+    this.root = realOrResolved(configRoot);
+  }
+
+  readonly root: string;
 
   async read(file: string): Promise<Buffer | null> {
     try {
@@ -22,11 +29,10 @@ export class LocalFiles implements ServerFiles {
     }
   }
 
-  async validate(file: string, text: string): Promise<ValidationResult | null> {
+  async validate(main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult | null> {
     if (this.dhcpd === null) return null;
     try {
-      // Beside the live file, so relative includes resolve as they will for the real one.
-      return await validateConfig(this.dhcpd, text, path.dirname(file));
+      return await validateTree(this.dhcpd, main, texts);
     } catch (e) {
       throw failure('the candidate for dhcpd -t could not be written or checked', e);
     }
@@ -75,4 +81,12 @@ export class LocalFiles implements ServerFiles {
 function failure(what: string, e: unknown): TransportError {
   const code = errnoOf(e) ?? 'error';
   return new TransportError(`${what} (${code})`, code);
+}
+
+function realOrResolved(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
 }

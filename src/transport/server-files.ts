@@ -9,8 +9,14 @@ import type { ValidationResult } from '../config-sync';
 export interface ServerFiles {
   /** The file's bytes, or null when it does not exist. */
   read(path: string): Promise<Buffer | null>;
-  /** `dhcpd -t` on `text` as the content of `path`; null when this server has no dhcpd to validate with. */
-  validate(path: string, text: string): Promise<ValidationResult | null>;
+  /** The folder every file of the server must lie under (CONFIG_ROOT, or the SSH server's remoteRoot). */
+  readonly root: string;
+  /**
+   * `dhcpd -t` on a candidate tree: `texts` holds every file of the server by path (the main file `main`
+   * first), staged in a private temporary folder with its includes pointing at the staged copies; null
+   * when this server has no dhcpd to validate with.
+   */
+  validate(main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult | null>;
   /** Replaces the file atomically (temp file, fsync, rename); `null` removes it. */
   replace(path: string, content: Buffer | null): Promise<void>;
   /** Runs the reload command the operator configured for this server, if any. */

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, type SFTPWrapper } from 'ssh2';
-import { readDhcpdOutput } from '../config-sync/apply/dhcpd-output';
+import { stageTree } from '../config-sync/apply/config-tree';
+import { readTreeOutput } from '../config-sync/apply/dhcpd-output';
 import type { ValidationResult } from '../config-sync';
 import type { ServerHooks, SshSettings } from '../config';
 import { errnoOf, TransportError, type FileStat, type ServerFiles } from './server-files';
@@ -242,6 +243,10 @@ export class SshFiles implements ServerFiles {
     private readonly hooks: ServerHooks,
   ) {}
 
+  get root(): string {
+    return this.hooks.remoteRoot;
+  }
+
   private async session(): Promise<Session> {
     if (!this.target) throw unreachable('the server has no "ssh" settings in GATEWAY_SERVERS_FILE', 'no ssh settings');
     return this.connections.session(this.target);
@@ -278,28 +283,31 @@ export class SshFiles implements ServerFiles {
   }
 
   /**
-   * `dhcpd -t` where dhcpd runs: the candidate goes to a private folder (`mktemp -d`, mode 0700) on the server,
-   * is checked by the server's own dhcpd in the live file's folder (relative includes resolve as for the real
-   * file), and the folder is removed afterwards, whatever happened.
+   * `dhcpd -t` where dhcpd runs: the candidate tree goes to a private folder (`mktemp -d`, mode 0700) on the
+   * server, its includes pointing at the staged copies, is checked by the server's own dhcpd in the main
+   * file's folder, and the folder is removed afterwards, whatever happened.
    */
-  async validate(file: string, text: string): Promise<ValidationResult> {
+  async validate(main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult> {
     const s = await this.session();
-    const made = await s.exec(['mktemp', '-d']);
+    // A name of our own, so an operator (and a test) can tell the gateway's folders from others'.
+    const made = await s.exec(['mktemp', '-d', '-t', 'dfg-check.XXXXXXXXXX']);
     const dir = made.output.trim();
     if (made.code !== 0 || !path.posix.isAbsolute(dir) || dir.includes('\n')) {
       throw new TransportError(`mktemp -d failed on the server: ${made.stderr.trim().slice(0, 300) || `exit ${made.code}`}`, 'mktemp');
     }
-    const candidate = path.posix.join(dir, path.posix.basename(file));
+    const staged = stageTree(dir, main, texts);
     try {
-      await writeNew(s, candidate, Buffer.from(text, 'utf8'), 0o600).catch((e: unknown) => {
-        throw sftpFailure('the candidate for dhcpd -t could not be written on the server', e);
-      });
-      const run = await s.exec([this.hooks.dhcpd, '-t', '-4', '-cf', candidate], { cwd: path.posix.dirname(file) });
+      for (const f of staged) {
+        await writeNew(s, f.path, Buffer.from(f.text, 'utf8'), 0o600).catch((e: unknown) => {
+          throw sftpFailure('the candidate for dhcpd -t could not be written on the server', e);
+        });
+      }
+      const run = await s.exec([this.hooks.dhcpd, '-t', '-4', '-cf', staged[0].path], { cwd: path.posix.dirname(main) });
       if (run.code === 127 || run.code === 126) throw new TransportError(`dhcpd ("${this.hooks.dhcpd}", servers.<name>.dhcpd) cannot be run on the server`, 'ENOENT');
-      return { ok: run.code === 0, ...readDhcpdOutput(run.output, candidate, text) };
+      return { ok: run.code === 0, ...readTreeOutput(run.output, staged.map((f, i) => ({ temp: f.path, real: i === 0 ? null : f.real, text: texts.get(f.real)! }))) };
     } finally {
       // Best effort on a broken link: the folder is private and in the server's temporary directory.
-      await s.call((done) => s.sftp.unlink(candidate, done)).catch(() => undefined);
+      for (const f of staged) await s.call((done) => s.sftp.unlink(f.path, done)).catch(() => undefined);
       await s.call((done) => s.sftp.rmdir(dir, done)).catch(() => undefined);
     }
   }

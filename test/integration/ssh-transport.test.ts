@@ -46,7 +46,7 @@ run('the SSH transport against a real sshd', () => {
     expect(e).toBeInstanceOf(TransportError);
     return e as TransportError;
   };
-  const tmpFolders = () => readdirSync(tmpdir()).filter((n) => n.startsWith('tmp.'));
+  const tmpFolders = () => readdirSync(tmpdir()).filter((n) => n.startsWith('dfg-check.'));
 
   beforeAll(async () => {
     sshd = await Sshd.start({ listen: '127.0.0.1', port: await freePort() });
@@ -105,16 +105,16 @@ run('the SSH transport against a real sshd', () => {
   it("checks a candidate with the server's dhcpd -t in a private folder it then removes, messages as for LOCAL", async () => {
     const before = tmpFolders();
     const file = path.join(root, 'dhcpd.conf');
-    expect(await files().validate(file, VALID)).toEqual(expect.objectContaining({ ok: true }));
-    const bad = await files().validate(file, `${VALID}no-such-statement 1;\n`);
+    expect(await files().validate(file, new Map([[file, VALID]]))).toEqual(expect.objectContaining({ ok: true }));
+    const bad = await files().validate(file, new Map([[file, `${VALID}no-such-statement 1;\n`]]));
     expect(bad.ok).toBe(false);
     expect(bad.messages[0]).toMatch(/^line 5: .* \(at: no-such-statement 1;\)$/);
     expect(bad.output).toContain('<candidate>');
-    expect(bad.output).not.toContain(tmpdir() + '/tmp.');
+    expect(bad.output).not.toContain(tmpdir() + '/dfg-check.');
     expect(tmpFolders()).toEqual(before);
     expect(existsSync(path.join(root, '..', 'PWNED')) || existsSync('PWNED') || existsSync(path.join(sshd.dir, 'PWNED'))).toBe(false);
     // no dhcpd at the configured name: a failure naming the setting, and still no folder left
-    const missing = await failure(files({ dhcpd: '/nonexistent/dhcpd' }).validate(file, VALID));
+    const missing = await failure(files({ dhcpd: "/nonexistent/dhcpd" }).validate(file, new Map([[file, VALID]])));
     expect(missing.message).toContain('servers.<name>.dhcpd');
     expect(tmpFolders()).toEqual(before);
   });

@@ -3,6 +3,7 @@ import type { Metrics } from '../../metrics';
 import { TransportError, type ServerFiles } from '../../transport/server-files';
 import { parseConfig, type ConfigModel } from '../dhcpd/model';
 import { ConfigEditor } from '../edit/config-editor';
+import { readTree, treeTexts, type ConfigTree } from './config-tree';
 import { sha256, type ModelCache } from './model-cache';
 
 /** What the change set needs to know of a server. */
@@ -29,7 +30,9 @@ export interface MutationGuard {
 interface ServerEdit {
   server: ServerRef;
   files: ServerFiles;
-  /** the bytes read at the start of the change, null when the file did not exist */
+  /** every file of the server as read at the start of the change; only the main file is edited */
+  tree: ConfigTree;
+  /** the main file's bytes read at the start of the change, null when it did not exist */
   original: Buffer | null;
   model: ConfigModel;
   editor: ConfigEditor;
@@ -91,6 +94,16 @@ export class ChangeSet {
     if (edit) return this.current(edit);
     const content = await readOrFail(this.deps.filesOf(server), server);
     return content === null ? null : this.deps.models.model(server.configPath, content);
+  }
+
+  /**
+   * The included file (not the main one) that declares subnet `network` or failover peer `peer`, or null.
+   * The gateway edits only the main file; a change of a declaration held in an included file is refused.
+   */
+  async includedFileDeclaring(server: ServerRef, what: { network: string } | { peer: string }): Promise<string | null> {
+    const included = (await this.entry(server)).tree.files.slice(1);
+    const found = included.find((f) => ('network' in what ? f.model.findSubnet(what.network) : f.model.findPeer(what.peer)));
+    return found?.path ?? null;
   }
 
   /** The editor of the server's file; valid until the next model() of that server. */
@@ -193,7 +206,7 @@ export class ChangeSet {
     const end = this.deps.metrics.validations.startTimer();
     let result;
     try {
-      result = await c.files.validate(c.server.configPath, c.text);
+      result = await c.files.validate(c.server.configPath, new Map([...treeTexts(c.tree), [c.server.configPath, c.text]]));
     } catch (e) {
       end({ outcome: 'error' });
       throw applyFailed(c.server, e);
@@ -205,7 +218,7 @@ export class ChangeSet {
     end({ outcome: result.ok ? 'valid' : 'invalid' });
     if (result.ok) return;
     // Blame the change only when the file as it is passes: else say that dhcpd refuses the current file.
-    if (c.original !== null) await checkCurrentFile(c.files, c.server, c.original.toString('utf8'));
+    if (c.original !== null) await checkCurrentFile(c.files, c.server, c.tree);
     throw new ConfigInvalidError(c.server.name, result.messages.length ? result.messages : [result.output.trim()]);
   }
 
@@ -214,16 +227,22 @@ export class ChangeSet {
     if (!e) {
       await this.guard.lock(server);
       const files = this.deps.filesOf(server);
-      const original = await readOrFail(files, server);
-      const seen = await this.guard.lastSeen(server, server.configPath);
-      // An operator's edit is never overwritten or half-merged: it is taken over by syncServer first.
-      if (seen !== null && seen !== sha256(original ?? '')) {
-        throw new ConflictError(`the configuration of server "${server.name}" was changed outside the gateway since it was last read (see its drift); run syncServer to take the change over, then try again`, { server: server.name });
-      }
-      const model = original === null ? parseConfig('') : this.deps.models.model(server.configPath, original);
+      // Each file is checked for drift as it is read, before its includes are followed: an operator's edit
+      // is never overwritten or half-merged, it is taken over by syncServer first.
+      const tree = await readTree(server, files, this.deps.models, async (path) => {
+        const bytes = await readOrFail(files, server, path);
+        const seen = await this.guard.lastSeen(server, path);
+        if (seen !== null && seen !== sha256(bytes ?? '')) {
+          throw new ConflictError(`the configuration of server "${server.name}" (${path}) was changed outside the gateway since it was last read (see its drift); run syncServer to take the change over, then try again`, { server: server.name });
+        }
+        return bytes;
+      });
       // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
-      if (model.errors.length > 0) throw unreadableFile(server, model);
-      e = { server, files, original, model, editor: new ConfigEditor(model) };
+      const unreadable = tree.files.find((f) => f.model.errors.length > 0);
+      if (unreadable) throw unreadableFile(server, unreadable.model);
+      const original = tree.files[0].bytes;
+      const model = tree.files[0].model;
+      e = { server, files, tree, original, model, editor: new ConfigEditor(model) };
       this.edits.set(server.id, e);
     }
     return e;
@@ -231,13 +250,13 @@ export class ChangeSet {
 }
 
 /**
- * dhcpd -t on a server's current file, as it is: a file it already refuses is reported as such, never as
- * if a change had broken it.
+ * dhcpd -t on a server's current files, as they are: a configuration it already refuses is reported as
+ * such, never as if a change had broken it.
  */
-export async function checkCurrentFile(files: ServerFiles, server: ServerRef, text: string): Promise<void> {
+export async function checkCurrentFile(files: ServerFiles, server: ServerRef, tree: ConfigTree): Promise<void> {
   let result;
   try {
-    result = await files.validate(server.configPath, text);
+    result = await files.validate(tree.main, treeTexts(tree));
   } catch (e) {
     throw applyFailed(server, e);
   }
@@ -247,10 +266,10 @@ export async function checkCurrentFile(files: ServerFiles, server: ServerRef, te
   }
 }
 
-/** The server's file, refused as CONFIG_APPLY_FAILED (naming the cause) when it cannot be read. */
-export async function readOrFail(files: ServerFiles, server: ServerRef): Promise<Buffer | null> {
+/** A file of the server (default: its main file), refused as CONFIG_APPLY_FAILED (naming the cause) when it cannot be read. */
+export async function readOrFail(files: ServerFiles, server: ServerRef, path = server.configPath): Promise<Buffer | null> {
   try {
-    return await files.read(server.configPath);
+    return await files.read(path);
   } catch (e) {
     throw applyFailed(server, e);
   }

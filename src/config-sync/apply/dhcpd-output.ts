@@ -29,9 +29,23 @@ export interface DhcpdReport {
   output: string;
 }
 
+/** A file dhcpd read: its temporary path, what the report calls it, and its text (to quote lines from). */
+export interface StagedFile {
+  temp: string;
+  /** null for the main candidate, whose messages read `line N: …`; else the real file's path */
+  real: string | null;
+  text: string;
+}
+
+/** The report for one candidate file (readDhcpdOutput) or a staged tree (readTreeOutput); `files[0]` is the main candidate. Lines of included files are named by their real path. */
 export function readDhcpdOutput(rawOutput: string, tempPath: string, candidate: string): DhcpdReport {
-  const output = rawOutput.split(tempPath).join(CANDIDATE_LABEL);
-  const candidateLines = candidate.split('\n');
+  return readTreeOutput(rawOutput, [{ temp: tempPath, real: null, text: candidate }]);
+}
+
+export function readTreeOutput(rawOutput: string, files: StagedFile[]): DhcpdReport {
+  let output = rawOutput;
+  for (const f of files) output = output.split(f.temp).join(f.real ?? CANDIDATE_LABEL);
+  const byLabel = new Map(files.map((f) => [f.real ?? CANDIDATE_LABEL, f]));
   const lines = output.split('\n').map((line) => line.replace(/\r$/, ''));
   const messages: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -44,13 +58,14 @@ export function readDhcpdOutput(rawOutput: string, tempPath: string, candidate: 
     }
     // dhcpd echoes the token's line and a caret under it.
     if (i + 2 < lines.length && /^\s*\^\s*$/.test(lines[i + 2])) i += 2;
-    const [, file, lineNumber, message] = located;
-    if (file !== CANDIDATE_LABEL) {
+    const [, label, lineNumber, message] = located;
+    const file = byLabel.get(label);
+    if (file === undefined) {
       messages.push(line);
       continue;
     }
-    const source = (candidateLines[Number(lineNumber) - 1] ?? '').replace(/\r$/, '').trim();
-    messages.push(`line ${lineNumber}: ${message}${source === '' ? '' : ` (at: ${source})`}`);
+    const source = (file.text.split('\n')[Number(lineNumber) - 1] ?? '').replace(/\r$/, '').trim();
+    messages.push(`${file.real === null ? '' : `${file.real} `}line ${lineNumber}: ${message}${source === '' ? '' : ` (at: ${source})`}`);
   }
   return { messages, output };
 }

@@ -48,9 +48,10 @@ export interface RecoveryDeps {
 
 /**
  * Resolves every open journal entry; run at start-up before serving, and before each mutation. Each entry
- * is resolved holding the locks of its servers: an entry whose servers' locks are held belongs to a change
- * still under way in a live process (on PostgreSQL a dead process's locks go with its connection; on
- * SQLite the writer holds the whole database) and is left to it. A file that no longer holds the change's
+ * is resolved holding the locks of its servers. An entry whose locks are held belongs to a change still
+ * under way in a live process (on PostgreSQL, another replica's or another request's): it is skipped, not
+ * waited for, so a mutation on another pair never waits behind it (on SQLite the database's one write lock
+ * is waited for, and the change then found committed or not). A file that no longer holds the change's
  * bytes is left alone (it shows as drift). Returns the entries put back; one whose files could not all be
  * put back stays open and is tried again next time.
  */

@@ -11,7 +11,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readDhcpdOutput } from './dhcpd-output';
+import { stageTree } from './config-tree';
+import { readDhcpdOutput, readTreeOutput } from './dhcpd-output';
 
 export interface ValidationResult {
   ok: boolean;
@@ -70,6 +71,25 @@ export async function validateConfig(dhcpd: string, text: string, dir: string = 
     return { ok: run.exitCode === 0 && !run.timedOut, ...report };
   } finally {
     await fs.rm(tempPath, { force: true });
+  }
+}
+
+/**
+ * `dhcpd -t` on a server's candidate tree (`texts`: path → text, the main file `main` first): staged in a
+ * private folder (mkdtemp, mode 0700) with its includes pointing at the staged copies, run in the main
+ * file's folder, and the folder removed afterwards whatever happened.
+ */
+export async function validateTree(dhcpd: string, main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dhcpd-candidate-'));
+  try {
+    const staged = stageTree(dir, main, texts);
+    for (const f of staged) await fs.writeFile(f.path, f.text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+    const run = await runDhcpd(dhcpd, ['-t', '-4', '-cf', staged[0].path], path.dirname(main));
+    const report = readTreeOutput(run.output, staged.map((f, i) => ({ temp: f.path, real: i === 0 ? null : f.real, text: texts.get(f.real)! })));
+    if (run.timedOut) report.messages.push(`dhcpd -t did not finish within ${DHCPD_TIMEOUT_MS / 1000} s`);
+    return { ok: run.exitCode === 0 && !run.timedOut, ...report };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -16,10 +16,15 @@ export interface Pair {
   secondary: DhcpServer;
 }
 
-/** Also takes both servers' locks, in id order, before either file is read: pair mutations never deadlock. */
+/**
+ * Also takes both servers' locks, in id order, before either file is read: pair mutations never deadlock.
+ * `rel` is read again once they are held (in place, for the caller's copy too): read before, it may miss
+ * what another replica's change committed while this one waited (PostgreSQL reads committed rows).
+ */
 export async function loadPair(m: MutationTx, rel: FailoverRelationship): Promise<Pair> {
   const pair = { rel, primary: await serverById(m.tx, rel.primaryServerId), secondary: await serverById(m.tx, rel.secondaryServerId) };
   await m.lock(pair.primary, pair.secondary);
+  Object.assign(rel, await m.tx.findOneByOrFail(FailoverRelationship, { id: rel.id }));
   return pair;
 }
 
@@ -28,11 +33,23 @@ export const partnerOf = (pair: Pair, server: DhcpServer): DhcpServer => (server
 
 const rangesKey = (ranges: IpRange[]): string => ranges.map((r) => `${r.start}-${r.end}`).join(',');
 
-/** The subnet of a scope in the server's current file; a scope the file lost was changed outside the gateway. */
-export function subnetIn(model: ConfigModel, scope: Scope, server: DhcpServer): SubnetModel {
+/** The subnet of a scope in the server's current main file; a scope the files lost was changed outside the gateway. */
+export async function subnetIn(m: MutationTx, model: ConfigModel, scope: Scope, server: DhcpServer): Promise<SubnetModel> {
   const subnet = model.findSubnet(scope.network);
-  if (!subnet) throw new ConflictError(`scope ${scope.network} is no longer in the file of server "${server.name}"; run syncServer first`);
-  return subnet;
+  if (subnet) return subnet;
+  await refuseIncluded(m, server, { network: scope.network });
+  throw new ConflictError(`scope ${scope.network} is no longer in the file of server "${server.name}"; run syncServer first`);
+}
+
+/**
+ * The gateway edits only a server's main file so far: a change of a subnet or failover peer declared in an
+ * included file is refused, naming the file, before anything is written.
+ */
+export async function refuseIncluded(m: MutationTx, server: DhcpServer, what: { network: string } | { peer: string }): Promise<void> {
+  const file = await m.changes.includedFileDeclaring(server, what);
+  if (file === null) return;
+  const label = 'network' in what ? `subnet ${what.network}` : `failover peer "${what.peer}"`;
+  throw new ConflictError(`${label} of server "${server.name}" is declared in the included file ${file}; the gateway edits only the main file (${server.configPath}) so far: move the declaration there, run syncServer, and try again`, { server: server.name, file });
 }
 
 /** The spec's rules for a scope joining a relationship, checked before anything is edited. */
@@ -54,6 +71,7 @@ export async function writeDeclarations(m: MutationTx, pair: Pair, settings: Set
   await checkPeerNameFree(m, pair);
   const decl = peerDeclarations(pair.rel, pair.primary, pair.secondary);
   for (const [server, d] of [[pair.primary, decl.primary], [pair.secondary, decl.secondary]] as const) {
+    await refuseIncluded(m, server, { peer: pair.rel.name });
     const hooks = settings.hooksFor(server.name);
     (await m.changes.editor(server)).upsertFailoverPeer(d).ensureOmapi(hooks.omapiPort, hooks.omapiKey);
   }
@@ -86,11 +104,11 @@ async function checkPeerNameFree(m: MutationTx, pair: Pair): Promise<void> {
 export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope): Promise<void> {
   const server = scope.serverId === pair.primary.id ? pair.primary : pair.secondary;
   let model = await m.changes.model(server);
-  let subnet = subnetIn(model, scope, server);
+  let subnet = await subnetIn(m, model, scope, server);
   if (subnet.disabled) {
     (await m.changes.editor(server)).enableSubnet(subnet);
     model = await m.changes.model(server);
-    subnet = subnetIn(model, scope, server);
+    subnet = await subnetIn(m, model, scope, server);
   }
   const pools = (await poolsOf(m.tx, scope.id)).map((p) => p.ranges);
   // The pools mirrored are the gateway's; the file must hold the same ones, or the partner would get others.
@@ -124,6 +142,7 @@ async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Sco
   await checkNetworkFree(m.tx, partner.id, partner.name, cidrInput(scope.network, 'network'), true);
   let model = await m.changes.model(partner);
   let subnet = model.findSubnet(scope.network);
+  if (!subnet) await refuseIncluded(m, partner, { network: scope.network });
   if (subnet?.disabled) {
     (await m.changes.editor(partner)).enableSubnet(subnet);
     model = await m.changes.model(partner);
@@ -207,6 +226,7 @@ export async function leaveRelationship(m: MutationTx, pair: Pair, halves: Scope
     const server = half.serverId === pair.primary.id ? pair.primary : pair.secondary;
     const model = await m.changes.model(server);
     const subnet = model.findSubnet(half.network);
+    if (!subnet) await refuseIncluded(m, server, { network: half.network });
     const editor = await m.changes.editor(server);
     const secondaryHalf = server.id === pair.secondary.id;
     if (secondaryHalf && action === DeconfigureAction.DELETE_SECONDARY_SCOPE) {
@@ -218,7 +238,7 @@ export async function leaveRelationship(m: MutationTx, pair: Pair, halves: Scope
     await m.tx.update(Scope, half.id, { failoverRelationshipId: null, failoverRole: null, enabled: secondaryHalf ? false : half.enabled });
     if (secondaryHalf && subnet) {
       const cleared = await m.changes.model(server);
-      (await m.changes.editor(server)).disableSubnet(subnetIn(cleared, half, server));
+      (await m.changes.editor(server)).disableSubnet(await subnetIn(m, cleared, half, server));
     }
   }
   for (const server of [pair.primary, pair.secondary]) {

@@ -39,6 +39,8 @@ export class RelationshipService {
     const values = checkValues(definedOnly(input));
     return this.runner.run(async (m) => {
       const rel = await relationshipByName(m.tx, input.name);
+      // The pair's locks before its scopes are read: a change to it under way (another replica's) is waited for.
+      await loadPair(m, rel);
       const primaryId = input.primaryServer != null ? (await serverByName(m.tx, input.primaryServer)).id : rel.primaryServerId;
       const secondaryId = input.secondaryServer != null ? (await serverByName(m.tx, input.secondaryServer)).id : rel.secondaryServerId;
       if (primaryId === secondaryId) throw new BadUserInputError('primaryServer and secondaryServer must be two different servers');

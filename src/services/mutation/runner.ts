@@ -1,10 +1,10 @@
-import { createTwoFilesPatch } from 'diff';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MutationCaller } from '../../audit/audit-record';
 import { recordDryRun, recordFailure, recordSuccess } from '../../audit/record';
 import { ChangeSet, RestoreFailedError, type ChangeSetDeps, type FileChange, type ServerRef } from '../../config-sync/apply/change-set';
 import { Journal, recoverOpenChanges } from '../../config-sync/apply/journal';
 import { sha256 } from '../../config-sync/apply/model-cache';
+import { unifiedDiff } from '../../config-sync/apply/unified-diff';
 import { FileStates } from '../../db/file-states';
 import type { Writers } from '../../db/writers';
 import type { FileChange as AuditedChange } from '../../entities/file-change';
@@ -60,7 +60,7 @@ export class MutationRunner {
           for (const s of fresh) locked.add(s.id);
         };
         const states = new FileStates(tx);
-        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: async (s, path) => (await states.get(s.id, path))?.sha256 ?? null });
+        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s, path) => states.hash(s.id, path) });
         const value = await work({ tx, changes: changeSet, lock });
         if (dryRun) {
           changes = await changeSet.validate();
@@ -109,8 +109,4 @@ function journalFile(c: FileChange) {
 /** A file change as the audit log shows it: a unified diff. */
 function auditedChange(c: FileChange): AuditedChange {
   return { server: c.server.name, path: c.path, diff: unifiedDiff(c.path, c.before ?? '', c.after) };
-}
-
-export function unifiedDiff(path: string, before: string, after: string): string {
-  return createTwoFilesPatch(path, path, before, after, 'before', 'after', { context: 3 });
 }

@@ -74,7 +74,7 @@ export class ReviewService {
     // A dhcpd that cannot be run says nothing about the file; it is asked again next time.
     const verdict = this.files
       .filesOf(server)
-      .validate(server.configPath, content.toString('utf8'))
+      .validate(server.configPath, new Map([[server.configPath, content.toString('utf8')]]))
       .catch(() => {
         this.verdicts.delete(server.configPath);
         return null;

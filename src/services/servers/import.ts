@@ -5,12 +5,15 @@ import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
 import { FailoverRole, roleIn, type IpRange } from '../../domain';
 import { DEFAULTS, valuesFromDeclaration } from '../failover/values';
 
+/** What a server's files declare that the gateway imports (of the main file and every included one). */
+export type Declarations = Pick<ConfigModel, 'subnets' | 'peers'>;
+
 /**
- * Reads what a server's file declares into the database: its subnets (as scopes), their pools and ranges,
+ * Reads what a server's files declare into the database: its subnets (as scopes), their pools and ranges,
  * and its failover peers. A peer whose `peer address` is another registered server's address is a
  * relationship; any other is listed in the server's unmatchedFailoverPeers. Writes no file.
  */
-export async function importModel(tx: EntityManager, server: DhcpServer, model: ConfigModel): Promise<void> {
+export async function importModel(tx: EntityManager, server: DhcpServer, model: Declarations): Promise<void> {
   const others = (await tx.find(DhcpServer)).filter((s) => s.id !== server.id);
   const relByPeer = new Map<string, FailoverRelationship>();
   const unmatched: string[] = [];

@@ -1,6 +1,5 @@
-import type { ConfigModel } from '../../config-sync';
 import { checkCurrentFile, readOrFail, unreadableFile, type ChangeSetDeps } from '../../config-sync/apply/change-set';
-import { sha256 } from '../../config-sync/apply/model-cache';
+import { readTree, type ConfigTree } from '../../config-sync/apply/config-tree';
 import { FileStates } from '../../db/file-states';
 import type { Settings } from '../../config';
 import { Transport, type AddServerInput } from '../../domain';
@@ -9,7 +8,7 @@ import { BadUserInputError, ConflictError } from '../../errors';
 import { formatIpv4 } from '../../net/ipv4';
 import { checkName, ipv4Input } from '../input';
 import { resolveConfigPath, resolveRemoteConfigPath, sameFile } from './config-path';
-import { importModel } from './import';
+import { importModel, type Declarations } from './import';
 import { serverByName } from '../lookup';
 import type { MutationRunner, MutationTx } from '../mutation/runner';
 
@@ -40,7 +39,7 @@ export class ServerService {
       // Registering a partner completes relationships that its peers' files declared before it existed.
       for (const other of await tx.find(DhcpServer)) {
         if (other.id === server.id || other.unmatchedFailoverPeers.length === 0) continue;
-        const otherModel = await this.read(other, await readOrFail(this.files.filesOf(other), other));
+        const otherModel = declarations(other, await this.tree(other));
         if (otherModel?.peers.some((p) => p.peerAddress === address)) await importModel(tx, other, otherModel);
       }
       return server;
@@ -100,24 +99,32 @@ export class ServerService {
   }
 
   /**
-   * Reads the server's file (holding its lock) as the state the gateway now knows (file_state), and
-   * returns its model, or null when it does not exist yet. With `validate`, the file must pass dhcpd -t.
+   * Reads the server's files (holding its lock) as the state the gateway now knows (file_state, one row per
+   * file of its tree; a file no longer included is forgotten), and returns what they declare, or null when
+   * the main file does not exist yet. With `validate`, the configuration must pass dhcpd -t.
    */
-  private async take(m: MutationTx, server: DhcpServer, { validate = false } = {}): Promise<ConfigModel | null> {
+  private async take(m: MutationTx, server: DhcpServer, { validate = false } = {}): Promise<Declarations | null> {
     await m.lock(server);
-    const files = this.files.filesOf(server);
-    const content = await readOrFail(files, server);
-    const model = await this.read(server, content);
-    if (validate && model) await checkCurrentFile(files, server, model.text);
-    await new FileStates(m.tx).record(server.id, server.configPath, sha256(content ?? ''), content?.toString('utf8') ?? null);
+    const tree = await this.tree(server);
+    const model = declarations(server, tree);
+    if (validate && model) await checkCurrentFile(this.files.filesOf(server), server, tree);
+    const states = new FileStates(m.tx);
+    for (const f of tree.files) await states.record(server.id, f.path, f.hash, f.bytes?.toString('utf8') ?? null);
+    await states.forgetOthers(server.id, tree.files.map((f) => f.path));
     return model;
   }
 
-  /** The parsed file, or null when it does not exist; a file the parser cannot read is refused. */
-  private async read(server: DhcpServer, content: Buffer | null): Promise<ConfigModel | null> {
-    if (content === null) return null;
-    const model = this.files.models.model(server.configPath, content);
-    if (model.errors.length > 0) throw unreadableFile(server, model);
-    return model;
+  /** The server's files, the main one and every one it includes. */
+  private tree(server: DhcpServer): Promise<ConfigTree> {
+    const files = this.files.filesOf(server);
+    return readTree(server, files, this.files.models, (path) => readOrFail(files, server, path));
   }
+}
+
+/** The subnets and peers of every file of the tree, in dhcpd's reading order; null when the main file does not exist. A file the parser cannot read is refused. */
+function declarations(server: DhcpServer, tree: ConfigTree): Declarations | null {
+  if (tree.files[0].bytes === null) return null;
+  const bad = tree.files.find((f) => f.model.errors.length > 0);
+  if (bad) throw unreadableFile(server, bad.model);
+  return { subnets: tree.files.flatMap((f) => f.model.subnets), peers: tree.files.flatMap((f) => f.model.peers) };
 }

@@ -1,0 +1,63 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { DHCPD } from '../../helpers/dhcpd';
+import { buildService, GatewayProcess, waitForFile } from '../../helpers/gateway-process';
+import { ADD_SCOPES, PairDir, registerPair, type DatabaseKind } from '../../helpers/pair-dir';
+import { POSTGRES_AVAILABLE } from '../../helpers/postgres';
+
+const kinds: DatabaseKind[] = ['SQLite', ...(POSTGRES_AVAILABLE ? (['PostgreSQL'] as const) : [])];
+if (!POSTGRES_AVAILABLE) console.log('crash test on PostgreSQL skipped: no PostgreSQL at 127.0.0.1:5432');
+
+/**
+ * kill -9 in the middle of an apply: the secondary (written first) or both files already replaced, the
+ * reload hook of the last one written still running. The restarted service puts the files back before it
+ * serves, and files and API agree: the relationship is still EMPTY, and the audit log says RECOVERED.
+ */
+(DHCPD ? describe.each(kinds) : describe.skip.each(kinds))('a service killed during an apply, on %s', (kind) => {
+  beforeAll(() => buildService(), 120_000);
+
+  test.each([
+    ['after the secondary\'s file was written', 'dhcp-b', ['dhcp-b']],
+    ['after both files were written', 'dhcp-a', ['dhcp-b', 'dhcp-a']],
+  ])('%s: the restarted service puts the files back and says RECOVERED', async (_label, blockedServer, changed) => {
+    const site = await PairDir.create(kind);
+    let gw: GatewayProcess | null = null;
+    try {
+      gw = await GatewayProcess.start(site.env);
+      const scopeId = await registerPair(gw);
+      const before = { a: site.read('dhcp-a'), b: site.read('dhcp-b') };
+
+      writeFileSync(site.control('hold', blockedServer), '');
+      const pending = gw.gql(ADD_SCOPES, { ids: [scopeId] }).catch(() => null);
+      await waitForFile(site.control('reached', blockedServer));
+      // The moment is the one we want: the change's bytes are on disk in these files only.
+      expect(site.read('dhcp-b') !== before.b).toBe(changed.includes('dhcp-b'));
+      expect(site.read('dhcp-a') !== before.a).toBe(changed.includes('dhcp-a'));
+      await gw.kill();
+      expect(await pending).toBeNull(); // the client never got an answer
+      rmSync(site.control('hold', blockedServer));
+
+      gw = await GatewayProcess.start(site.env);
+      expect({ a: site.read('dhcp-a'), b: site.read('dhcp-b') }).toEqual(before);
+      const data = await gw.ok(`{
+        failoverRelationship(name: "ab") { status scopes { id } }
+        a: server(name: "dhcp-a") { drift { files { path diff } } }
+        b: server(name: "dhcp-b") { drift { files { path diff } } }
+        auditLog(first: 5) { edges { node { operation outcome message } } }
+      }`);
+      expect(data.failoverRelationship).toEqual({ status: 'EMPTY', scopes: [] });
+      expect([data.a.drift, data.b.drift]).toEqual([null, null]);
+      const recovered = data.auditLog.edges.map((e: { node: unknown }) => e.node).filter((n: { outcome: string }) => n.outcome === 'RECOVERED');
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0].operation).toBe('addScopesToFailoverRelationship');
+      for (const server of changed) expect(recovered[0].message).toContain(`${server}:`);
+      expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+
+      // Nothing of the killed change is carried forward: done again, it declares the peer once per file.
+      expect((await gw.ok(ADD_SCOPES, { ids: [scopeId] })).addScopesToFailoverRelationship.status).toBe('NORMAL');
+      for (const name of ['dhcp-a', 'dhcp-b']) expect(site.read(name).match(/failover peer "ab" \{/g)).toHaveLength(1);
+    } finally {
+      await gw?.kill();
+      await site.remove();
+    }
+  });
+});
