@@ -42,16 +42,10 @@ export interface ReadSummary {
   malformed: number;
 }
 
-interface Draft {
-  address: string;
+/** A record being read: its binding state may not have come yet, and `bad` marks a statement that could not be read. */
+interface Draft extends Omit<LeaseRecord, 'ip' | 'bindingState'> {
   bad: boolean;
   bindingState: BindingState | null;
-  starts: number | null;
-  ends: number | null;
-  cltt: number | null;
-  hardware: string | null;
-  uid: string | null;
-  clientHostname: string | null;
 }
 
 const SPACE = 32, TAB = 9, LF = 10, CR = 13, FF = 12, VT = 11;

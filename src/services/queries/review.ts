@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { sha256, type ValidationResult } from '../../config-sync';
 import type { ChangeSetDeps } from '../../config-sync/apply/change-set';
-import { DhcpServer, FailoverRelationship, FileState, Scope } from '../../entities';
+import { FileStates } from '../../db/file-states';
+import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
 import { reviewPair, reviewServer, type ConfigProblem, type ServerSide } from '../../review';
 import type { LiveStateService } from '../failover/live-state';
 
@@ -54,7 +55,7 @@ export class ReviewService {
   private async side(serverId: number): Promise<ServerSide> {
     const server = await this.db.getRepository(DhcpServer).findOneByOrFail({ id: serverId });
     const scopes = await this.db.getRepository(Scope).find({ where: { serverId }, order: { id: 'ASC' } });
-    const seenHash = (await this.db.getRepository(FileState).findOneBy({ serverId, path: server.configPath }))?.sha256 ?? null;
+    const seenHash = await new FileStates(this.db.manager).hash(serverId, server.configPath);
     const files = this.files.filesOf(server);
     let content: Buffer | null;
     try {
