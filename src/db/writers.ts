@@ -46,7 +46,7 @@ export class Writers {
   /** Takes the locks of these servers for the rest of the transaction (PostgreSQL; SQLite's lock covers all). */
   async lockServers(tx: EntityManager, serverIds: number[]): Promise<void> {
     if (this.queue) return;
-    for (const id of [...new Set(serverIds)].sort((a, b) => a - b)) await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, id]);
+    for (const id of inIdOrder(serverIds)) await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, id]);
   }
 
   /**
@@ -56,7 +56,7 @@ export class Writers {
    */
   async tryLockServers(tx: EntityManager, serverIds: number[]): Promise<boolean> {
     if (this.queue) return true;
-    for (const id of [...new Set(serverIds)].sort((a, b) => a - b)) {
+    for (const id of inIdOrder(serverIds)) {
       const [row] = (await tx.query('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_NAMESPACE, id])) as { ok: boolean }[];
       if (!row.ok) return false;
     }
@@ -72,4 +72,9 @@ export class Writers {
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     return this.queue ? this.queue.run(fn) : fn();
   }
+}
+
+/** Each server once, lowest id first: every process takes locks in the same order, so none deadlocks. */
+function inIdOrder(serverIds: number[]): number[] {
+  return [...new Set(serverIds)].sort((a, b) => a - b);
 }
