@@ -1,4 +1,4 @@
-import { compareStatements, scopeStatements, type PoolModel, type SubnetModel, type TreeModel } from '../config-sync';
+import { compareStatements, type PoolModel, type SubnetModel, type TreeModel } from '../config-sync';
 import { bothRead, pairSubnets, rangesKey } from './pair-subnets';
 import { scopeOf, Severity, type ConfigProblem, type PairCheck } from './problem';
 
@@ -32,8 +32,8 @@ export const subnetStatementsDiffer: PairCheck = (input) => {
 };
 
 function differences(ma: TreeModel, mb: TreeModel, na: SubnetModel | PoolModel, nb: SubnetModel | PoolModel, where: string, a: string, b: string): string[] {
-  const sa = scopeStatements(ma.fileOf(na).model, na);
-  const sb = scopeStatements(mb.fileOf(nb).model, nb);
+  const sa = ma.statements(na);
+  const sb = mb.statements(nb);
   const there = compareStatements(sa, sb);
   const back = compareStatements(sb, sa);
   return [

@@ -5,6 +5,7 @@
  */
 import type { FailoverPeerModel } from '../dhcpd/failover-peer';
 import type { ConfigModel, PoolModel, SubnetModel } from '../dhcpd/model';
+import { scopeStatements, type ScopeStatement } from '../dhcpd/statements';
 import { includesOf, includeTarget } from './config-tree';
 
 /** One file of the tree and its model. */
@@ -27,6 +28,8 @@ export interface TreeModel {
   findPeer(name: string): FailoverPeerModel | undefined;
   /** The file holding a subnet, pool or peer of this tree; refuses a node of another model. */
   fileOf(node: SubnetModel | PoolModel | FailoverPeerModel): TreeFileModel;
+  /** The statements of a subnet or pool (scopeStatements), read from the file holding it. */
+  statements(node: SubnetModel | PoolModel): ScopeStatement[];
 }
 
 type Node = SubnetModel | PoolModel | FailoverPeerModel;
@@ -40,18 +43,23 @@ export function treeModel(files: readonly TreeFileModel[]): TreeModel {
     }
     return undefined;
   };
-  // Built on the first question only: a tree of one file needs no index (its editor checks what it is given).
+  // Built on the first question only; a tree of one file needs none (its editor checks the nodes it is given).
   let holders: Map<Node, TreeFileModel> | null = null;
-  const holderIndex = () => {
-    const index = new Map<Node, TreeFileModel>();
-    for (const f of files) {
-      for (const subnet of f.model.subnets) {
-        index.set(subnet, f);
-        for (const pool of subnet.pools) index.set(pool, f);
+  const fileOf = (node: Node): TreeFileModel => {
+    if (files.length === 1) return files[0];
+    if (holders === null) {
+      holders = new Map();
+      for (const f of files) {
+        for (const subnet of f.model.subnets) {
+          holders.set(subnet, f);
+          for (const pool of subnet.pools) holders.set(pool, f);
+        }
+        for (const peer of f.model.peers) holders.set(peer, f);
       }
-      for (const peer of f.model.peers) index.set(peer, f);
     }
-    return index;
+    const holder = holders.get(node);
+    if (holder === undefined) throw new Error('This node belongs to no file of this tree (a model from before the last composition?); take the current model of the server');
+    return holder;
   };
   return {
     files,
@@ -62,13 +70,8 @@ export function treeModel(files: readonly TreeFileModel[]): TreeModel {
     keys: models.flatMap((m) => m.keys),
     findSubnet: (network) => first((m) => m.findSubnet(network)),
     findPeer: (name) => first((m) => m.findPeer(name)),
-    fileOf(node) {
-      if (files.length === 1) return files[0];
-      holders ??= holderIndex();
-      const holder = holders.get(node);
-      if (holder === undefined) throw new Error('This node belongs to no file of this tree (a model from before the last composition?); take the current model of the server');
-      return holder;
-    },
+    fileOf,
+    statements: (node) => scopeStatements(fileOf(node).model, node),
   };
 }
 

@@ -268,8 +268,7 @@ export class ConfigEditor {
    * adds included, removed ones not; an added pool counts at its subnet), or null.
    */
   firstReferrerAt(name: string): number | null {
-    const starts = this.referrers(name).map((range) => range.start);
-    return starts.length === 0 ? null : Math.min(...starts);
+    return this.referrers(name).reduce<number | null>((first, range) => (first === null || range.start < first ? range.start : first), null);
   }
 
   private rewritten(block: CstBlock, decl: PeerDeclaration): string[] {

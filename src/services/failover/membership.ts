@@ -1,4 +1,4 @@
-import { compareStatements, scopeStatements, type ScopeStatement, type SubnetModel, type TreeEditor, type TreeModel } from '../../config-sync';
+import { compareStatements, type ScopeStatement, type SubnetModel, type TreeEditor, type TreeModel } from '../../config-sync';
 import type { Settings } from '../../config';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../entities';
 import { BadUserInputError, ConflictError } from '../../errors';
@@ -106,8 +106,8 @@ export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope):
   for (const pool of subnet.pools) editor.setPoolFailoverPeer(pool, pair.rel.name);
   await m.tx.update(Scope, scope.id, { enabled: true, failoverRelationshipId: pair.rel.id, failoverRole: roleOn(pair, server) });
   const source: SubnetContent = {
-    statements: scopeStatements(model.fileOf(subnet).model, subnet),
-    pools: subnet.pools.map((pool, i) => ({ ranges: pools[i], statements: scopeStatements(model.fileOf(pool).model, pool) })),
+    statements: model.statements(subnet),
+    pools: subnet.pools.map((pool, i) => ({ ranges: pools[i], statements: model.statements(pool) })),
   };
   await mirror(m, pair, partnerOf(pair, server), scope, source);
 }
@@ -163,9 +163,8 @@ async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Sco
  */
 function linkCopy(editor: TreeEditor, model: TreeModel, subnet: SubnetModel, source: SubnetContent, peer: string, partner: DhcpServer): IpRange[][] {
   const label = `subnet ${subnet.network}`;
-  const file = model.fileOf(subnet).model;
   const differences: string[] = [];
-  const missing = missingStatements(source.statements, scopeStatements(file, subnet), label, differences);
+  const missing = missingStatements(source.statements, model.statements(subnet), label, differences);
   const missingInPools: string[][] = [];
   if (subnet.ranges.length > 0) differences.push(`${label} has ranges outside any pool (${rangesKey(subnet.ranges)})`);
   const wanted = source.pools.map((p) => rangesKey(p.ranges));
@@ -177,7 +176,7 @@ function linkCopy(editor: TreeEditor, model: TreeModel, subnet: SubnetModel, sou
       const where = `pool ${have[i]} of ${label}`;
       if (pool.failoverPeer !== null && pool.failoverPeer !== peer) differences.push(`${where} is in failover peer "${pool.failoverPeer}"`);
       const wantedPool = source.pools[wanted.indexOf(have[i])];
-      missingInPools.push(missingStatements(wantedPool.statements, scopeStatements(file, pool), where, differences));
+      missingInPools.push(missingStatements(wantedPool.statements, model.statements(pool), where, differences));
     });
   }
   if (differences.length > 0) {
