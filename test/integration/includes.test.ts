@@ -177,11 +177,15 @@ describeWithDhcpd('edits of declarations held in included files', () => {
     expect({ ok: result.ok, messages: result.messages }).toEqual({ ok: true, messages: [] });
   }
 
-  /** dhcp-p and dhcp-q in relationship "pq", which holds the office scope: the copy on dhcp-q is its own, linked. */
+  /**
+   * dhcp-p and dhcp-q in relationship "pq", which then takes the office scope: the copy on dhcp-q is its own,
+   * linked. Returns the join's answer and audited changes, and the files just before it.
+   */
   async function linkedPair() {
     await register('dhcp-p', 'dhcp-q');
     await site.ok(CREATE_REL, { input: { name: 'pq', primaryServer: 'dhcp-p', secondaryServer: 'dhcp-q' } });
-    return audited(ADD_SCOPES, { name: 'pq', ids: [(await site.ids())['dhcp-p 198.18.4.0/24']] });
+    const before = site.snapshotFiles();
+    return { before, ...(await audited(ADD_SCOPES, { name: 'pq', ids: [(await site.ids())['dhcp-p 198.18.4.0/24']] })) };
   }
 
   test('addPool and removePool of a scope declared in an included file change that file alone', async () => {
@@ -237,11 +241,8 @@ describeWithDhcpd('edits of declarations held in included files', () => {
   });
 
   test("the secondary's own copy in an included file is linked there; the pair then reviews clean", async () => {
-    await register('dhcp-p', 'dhcp-q');
-    await site.ok(CREATE_REL, { input: { name: 'pq', primaryServer: 'dhcp-p', secondaryServer: 'dhcp-q' } });
     const [main, copy] = [read('include-secondary.conf'), read('included-office-copy.conf')];
-    const before = site.snapshotFiles();
-    const joined = await audited(ADD_SCOPES, { name: 'pq', ids: [(await site.ids())['dhcp-p 198.18.4.0/24']] });
+    const { before, ...joined } = await linkedPair();
     expect(changedFiles(before, site.snapshotFiles())).toEqual(['include-primary.conf', 'include-secondary.conf', 'included-office-copy.conf', 'included-office.conf']);
     expect(read('include-secondary.conf')).toBe(main.replace('include "', `${peerDeclaration('pq', 'secondary', '198.18.0.2', '198.18.0.1')}\ninclude "`) + '\nomapi-port 7911;\n');
     // the statement the copy lacked, and the peer statement, land in the copy's own file
