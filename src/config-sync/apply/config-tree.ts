@@ -124,6 +124,8 @@ export function treeTexts(tree: ConfigTree): Map<string, string> {
 export function stageTree(dir: string, main: string, texts: ReadonlyMap<string, string>): { path: string; real: string; text: string }[] {
   const staged = new Map([...texts.keys()].map((real, i) => [real, path.posix.join(dir, `${i}-${path.posix.basename(real)}`)]));
   return [...texts].map(([real, text]) => {
+    // Only a text that can hold an include is parsed for them: parsing a 2 MB file took 40 ms per check.
+    if (!/include/i.test(text)) return { path: staged.get(real)!, real, text };
     let out = '';
     let at = 0;
     for (const include of includesOf(parse(text))) {
