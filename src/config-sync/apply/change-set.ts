@@ -182,8 +182,11 @@ export class ChangeSet {
         if (!sameBytes(now, c.original)) {
           throw new ConflictError(`the file of server "${c.server.name}" changed outside the gateway during this change; nothing was applied, run syncServer and try again`);
         }
-        await c.files.replace(c.server.configPath, Buffer.from(c.text, 'utf8'));
+        const bytes = Buffer.from(c.text, 'utf8');
+        await c.files.replace(c.server.configPath, bytes);
         written.push(c);
+        // The model read last is the candidate's when no edit came after it: the next change starts from it.
+        if (c.text === c.model.text) this.deps.models.remember(c.server.configPath, bytes, c.model);
         await c.files.reload();
       } catch (e) {
         const failure = e instanceof GatewayError ? e : applyFailed(c.server, e);
