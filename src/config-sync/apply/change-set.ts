@@ -177,13 +177,18 @@ export class ChangeSet {
     };
     for (const c of candidates) {
       try {
-        // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen.
-        const now = await c.files.read(c.server.configPath);
-        if (!sameBytes(now, c.original)) {
+        // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen. The file
+        // is read back while the new bytes are staged beside it, and swapped in as soon as they compare equal.
+        const bytes = Buffer.from(c.text, 'utf8');
+        const [staged, now] = await Promise.allSettled([c.files.stage(c.server.configPath, bytes), c.files.read(c.server.configPath)]);
+        const unchanged = now.status === 'fulfilled' && sameBytes(now.value, c.original);
+        if (staged.status === 'fulfilled' && !unchanged) await staged.value.discard();
+        if (now.status === 'rejected') throw now.reason;
+        if (!unchanged) {
           throw new ConflictError(`the file of server "${c.server.name}" changed outside the gateway during this change; nothing was applied, run syncServer and try again`);
         }
-        const bytes = Buffer.from(c.text, 'utf8');
-        await c.files.replace(c.server.configPath, bytes);
+        if (staged.status === 'rejected') throw staged.reason;
+        await staged.value.swap();
         written.push(c);
         // The model read last is the candidate's when no edit came after it: the next change starts from it.
         if (c.text === c.model.text) this.deps.models.remember(c.server.configPath, bytes, c.model);
