@@ -265,15 +265,16 @@ async function main(): Promise<void> {
     // The process's peak so far: the nested queries are the largest thing it has held (the lease figures come later).
     figures.peakRssNestedMB = process.resourceUsage().maxRSS / 1024;
 
-    // Three rounds: a createScope of a new network, then the two validations it needed, run on the files it left
+    // Four rounds: a createScope of a new network, then the two validations it needed, run on the files it left
     // as the mutation runs them (ServerFiles.validate: the tree staged in a private folder, in parallel). The
-    // first round follows the import; the next ones start from the files the gateway itself wrote.
+    // first follows the import and also adds omapi-port to both files; the next three (their median) start from
+    // files the gateway wrote itself, as changes usually do.
     const files = new LocalFiles(loadSettings({}).hooksFor('bench'), p.gw.dhcpd);
     const paths = [p.files.primary, p.files.secondary];
     const mutations: number[] = [];
     const twoChecks: number[] = [];
     let candidates: string[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       const scopeInput = { server: 'primary', network: `10.250.${i}.0/24`, pools: [{ ranges: [{ start: `10.250.${i}.10`, end: `10.250.${i}.99` }] }], failoverRelationship: PEER };
       mutations.push((await timed(() => post(p.url, `mutation($i: CreateScopeInput!) { createScope(input: $i) { id } }`, { i: scopeInput }))).ms);
       candidates = paths.map((file) => readFileSync(file, 'utf8'));
@@ -281,9 +282,9 @@ async function main(): Promise<void> {
       if (!checks.result.every((r) => r?.ok)) throw new Error('dhcpd -t refused a file the mutation wrote');
       twoChecks.push(checks.ms);
     }
-    figures.createScopeMs = median(mutations);
-    figures.createScopeFirstMs = mutations[0];
-    figures.twoValidationsMs = median(twoChecks);
+    [figures.createScopeFirstMs, figures.twoValidationsFirstMs] = [mutations[0], twoChecks[0]];
+    figures.createScopeMs = median(mutations.slice(1));
+    figures.twoValidationsMs = median(twoChecks.slice(1));
     figures.journalMs = await journalWork(p, candidates);
 
     say(`generating two lease files of ${LEASES.toLocaleString('en')} records each…`);
@@ -308,10 +309,16 @@ async function main(): Promise<void> {
     ['longest /healthz wait during that query', `${figures.healthzDuringQueryMs.toFixed(0)} ms`, `idle ${figures.healthzIdleMs.toFixed(0)} ms`, 'target ≲ 200 ms'],
     ['SQL statements for that query', `${figures.statementsAtN} at ${n} subnets`, `${figures.statementsAt10} at 10 subnets`, figures.statementsAtN === figures.statementsAt10 && figures.statementsAtN <= 10 ? 'equal, ≤ 10' : 'DIFFERENT'],
     [
-      'createScope into the relationship (median of 3)',
-      `${figures.createScopeMs.toFixed(0)} ms (the first, after the import: ${figures.createScopeFirstMs.toFixed(0)} ms)`,
+      'createScope into the relationship, after a first one (median of 3)',
+      `${figures.createScopeMs.toFixed(0)} ms`,
       `the two dhcpd -t it needs, in parallel, as it runs them (median of 3) ${figures.twoValidationsMs.toFixed(0)} ms`,
       `${ratio(figures.createScopeMs, figures.twoValidationsMs)} (target ≤ 1.2×)`,
+    ],
+    [
+      'the first createScope after the import (omapi-port added too)',
+      `${figures.createScopeFirstMs.toFixed(0)} ms`,
+      `its two dhcpd -t ${figures.twoValidationsFirstMs.toFixed(0)} ms`,
+      ratio(figures.createScopeFirstMs, figures.twoValidationsFirstMs),
     ],
     ['of which the journal (entry opened and closed, both file states recorded)', `${figures.journalMs.toFixed(0)} ms`, `createScope ${figures.createScopeMs.toFixed(0)} ms`, `${((100 * figures.journalMs) / figures.createScopeMs).toFixed(1)} % of it`],
     [
