@@ -4,7 +4,7 @@
  * `-- --ssh`: the same pair served over SSH instead (bench/ssh.ts).
  */
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -265,14 +265,26 @@ async function main(): Promise<void> {
     // The process's peak so far: the nested queries are the largest thing it has held (the lease figures come later).
     figures.peakRssNestedMB = process.resourceUsage().maxRSS / 1024;
 
-    const scopeInput = { server: 'primary', network: '10.250.0.0/24', pools: [{ ranges: [{ start: '10.250.0.10', end: '10.250.0.99' }] }], failoverRelationship: PEER };
-    const mutation = await timed(() => post(p.url, `mutation($i: CreateScopeInput!) { createScope(input: $i) { id } }`, { i: scopeInput }));
-    figures.createScopeMs = mutation.ms;
-    const { readFileSync } = await import('node:fs');
-    const candidates = [readFileSync(p.files.primary, 'utf8'), readFileSync(p.files.secondary, 'utf8')];
+    // Four rounds: a createScope of a new network, then the two validations it needed, run on the files it left
+    // as the mutation runs them (ServerFiles.validate: the tree staged in a private folder, in parallel). The
+    // first follows the import and also adds omapi-port to both files; the next three (their median) start from
+    // files the gateway wrote itself, as changes usually do.
+    const files = new LocalFiles(loadSettings({}).hooksFor('bench'), p.gw.dhcpd);
+    const paths = [p.files.primary, p.files.secondary];
+    const mutations: number[] = [];
     const twoChecks: number[] = [];
-    for (let i = 0; i < 3; i++) twoChecks.push((await timed(() => Promise.all(candidates.map((c) => validateConfig(p.gw.dhcpd!, c))))).ms);
-    figures.twoValidationsMs = median(twoChecks);
+    let candidates: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const scopeInput = { server: 'primary', network: `10.250.${i}.0/24`, pools: [{ ranges: [{ start: `10.250.${i}.10`, end: `10.250.${i}.99` }] }], failoverRelationship: PEER };
+      mutations.push((await timed(() => post(p.url, `mutation($i: CreateScopeInput!) { createScope(input: $i) { id } }`, { i: scopeInput }))).ms);
+      candidates = paths.map((file) => readFileSync(file, 'utf8'));
+      const checks = await timed(() => Promise.all(paths.map((file, k) => files.validate(file, new Map([[file, candidates[k]]])))));
+      if (!checks.result.every((r) => r?.ok)) throw new Error('dhcpd -t refused a file the mutation wrote');
+      twoChecks.push(checks.ms);
+    }
+    [figures.createScopeFirstMs, figures.twoValidationsFirstMs] = [mutations[0], twoChecks[0]];
+    figures.createScopeMs = median(mutations.slice(1));
+    figures.twoValidationsMs = median(twoChecks.slice(1));
     figures.journalMs = await journalWork(p, candidates);
 
     say(`generating two lease files of ${LEASES.toLocaleString('en')} records each…`);
@@ -296,7 +308,18 @@ async function main(): Promise<void> {
     ],
     ['longest /healthz wait during that query', `${figures.healthzDuringQueryMs.toFixed(0)} ms`, `idle ${figures.healthzIdleMs.toFixed(0)} ms`, 'target ≲ 200 ms'],
     ['SQL statements for that query', `${figures.statementsAtN} at ${n} subnets`, `${figures.statementsAt10} at 10 subnets`, figures.statementsAtN === figures.statementsAt10 && figures.statementsAtN <= 10 ? 'equal, ≤ 10' : 'DIFFERENT'],
-    ['createScope into the relationship', `${figures.createScopeMs.toFixed(0)} ms`, `two dhcpd -t in parallel ${figures.twoValidationsMs.toFixed(0)} ms`, `${ratio(figures.createScopeMs, figures.twoValidationsMs)} (target ≤ 1.2×)`],
+    [
+      'createScope into the relationship, after a first one (median of 3)',
+      `${figures.createScopeMs.toFixed(0)} ms`,
+      `the two dhcpd -t it needs, in parallel, as it runs them (median of 3) ${figures.twoValidationsMs.toFixed(0)} ms`,
+      `${ratio(figures.createScopeMs, figures.twoValidationsMs)} (target ≤ 1.2×)`,
+    ],
+    [
+      'the first createScope after the import (omapi-port added too)',
+      `${figures.createScopeFirstMs.toFixed(0)} ms`,
+      `its two dhcpd -t ${figures.twoValidationsFirstMs.toFixed(0)} ms`,
+      ratio(figures.createScopeFirstMs, figures.twoValidationsFirstMs),
+    ],
     ['of which the journal (entry opened and closed, both file states recorded)', `${figures.journalMs.toFixed(0)} ms`, `createScope ${figures.createScopeMs.toFixed(0)} ms`, `${((100 * figures.journalMs) / figures.createScopeMs).toFixed(1)} % of it`],
     [
       `utilisation of all ${figures.utilizationScopes} scopes in one query, both lease files read (median of 3)`,

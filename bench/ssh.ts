@@ -136,14 +136,21 @@ export async function sshBench(subnets: number, json: boolean): Promise<void> {
     figures.addServerMs = (await add('primary')).ms;
     await add('secondary');
 
-    // a scope of the primary that is not in the relationship yet: the pools of every odd subnet carry no peer
-    const page = await post(url, '{ scopes(server: "primary", first: 2) { edges { node { id network failoverRole } } } }');
-    const scope = page.scopes.edges.map((e: any) => e.node).find((s: any) => s.failoverRole === null);
-    if (!scope) throw new Error('no scope outside the relationship on the primary');
-    const mutation = await timed(() => post(url, 'mutation($n: String!, $s: [ID!]!) { addScopesToFailoverRelationship(name: $n, scopeIds: $s) { name } }', { n: PEER, s: [scope.id] }));
-    figures.failoverMutationMs = mutation.ms;
-    // the files as the mutation left them: what its two dhcpd -t runs checked
-    figures.twoRemoteValidationsMs = await remoteValidationsMs(settings, ROLES.map(candidate));
+    // scopes of the primary that are not in the relationship yet: the pools of every odd subnet carry no peer
+    const page = await post(url, '{ scopes(server: "primary", first: 8) { edges { node { id network failoverRole } } } }');
+    const outside = page.scopes.edges.map((e: any) => e.node).filter((s: any) => s.failoverRole === null);
+    if (outside.length < 4) throw new Error('fewer than 4 scopes outside the relationship on the primary');
+    // Four rounds, as in bench/run.ts: the mutation, then the two remote dhcpd -t it needed, on the files it left.
+    // The first follows the import (omapi-port added too); the figure is the median of the next three.
+    const mutations: number[] = [];
+    const checks: number[] = [];
+    for (const scope of outside.slice(0, 4)) {
+      mutations.push((await timed(() => post(url, 'mutation($n: String!, $s: [ID!]!) { addScopesToFailoverRelationship(name: $n, scopeIds: $s) { name } }', { n: PEER, s: [scope.id] }))).ms);
+      checks.push(await remoteValidationsMs(settings, ROLES.map(candidate), 1));
+    }
+    [figures.failoverMutationFirstMs, figures.twoRemoteValidationsFirstMs] = [mutations[0], checks[0]];
+    figures.failoverMutationMs = median(mutations.slice(1));
+    figures.twoRemoteValidationsMs = median(checks.slice(1));
   } finally {
     await new Promise((r) => (http ? http.close(r) : r(undefined)));
     await stopGateway?.().catch(() => undefined);
@@ -158,10 +165,16 @@ export async function sshBench(subnets: number, json: boolean): Promise<void> {
   const rows: [string, string, string, string][] = [
     ['addServer over SSH (the file read over SFTP and imported)', `${figures.addServerMs.toFixed(0)} ms`, `one remote dhcpd -t ${figures.oneRemoteValidationMs.toFixed(0)} ms`, ratio(figures.addServerMs, figures.oneRemoteValidationMs)],
     [
-      'addScopesToFailoverRelationship over SSH (both files written, reload run)',
+      'addScopesToFailoverRelationship over SSH (both files written, reload run), after a first one (median of 3)',
       `${figures.failoverMutationMs.toFixed(0)} ms`,
-      `two remote dhcpd -t in parallel ${figures.twoRemoteValidationsMs.toFixed(0)} ms`,
+      `two remote dhcpd -t in parallel (median of 3) ${figures.twoRemoteValidationsMs.toFixed(0)} ms`,
       `${ratio(figures.failoverMutationMs, figures.twoRemoteValidationsMs)} (target ≤ ${SSH_TARGET_RATIO}×)`,
+    ],
+    [
+      'the first one after the import (omapi-port added too)',
+      `${figures.failoverMutationFirstMs.toFixed(0)} ms`,
+      `its two remote dhcpd -t ${figures.twoRemoteValidationsFirstMs.toFixed(0)} ms`,
+      ratio(figures.failoverMutationFirstMs, figures.twoRemoteValidationsFirstMs),
     ],
   ];
   say(`file: ${(figures.fileBytes / 1e6).toFixed(2)} MB per server, ${subnets} subnets`);

@@ -59,6 +59,9 @@ export class Sshd {
         'UsePAM no',
         // the temporary folder is world-traversable /tmp; the lab's own files are private
         'StrictModes no',
+        // A session runs every command through the user's shell, and bash then reads ~/.bashrc: root's on
+        // this machine is a developer's (pyenv, 0.2 s per command), no part of a DHCP server's account.
+        `SetEnv HOME=${dir}`,
         'Subsystem sftp internal-sftp',
         '',
       ].join('\n'),

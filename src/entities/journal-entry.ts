@@ -13,7 +13,7 @@ export interface JournalFile {
 
 /**
  * Write-ahead record of a change to servers' files, committed before the first file is replaced and
- * closed once the change's own transaction committed (see src/config-sync/apply/journal.ts).
+ * deleted (closed) once the change's own transaction committed (see src/config-sync/apply/journal.ts).
  */
 @Entity('journal_entry')
 export class JournalEntry {
@@ -29,10 +29,6 @@ export class JournalEntry {
 
   @Column({ type: 'simple-json' })
   files: JournalFile[];
-
-  /** 'open' until the change committed (or was put back); 'closed' after */
-  @Column({ type: 'varchar', length: 8 })
-  state: 'open' | 'closed';
 }
 
 /** Written in the change's own transaction: its presence says the change committed. */

@@ -1,5 +1,3 @@
-import ipaddr from 'ipaddr.js';
-
 /**
  * The one IPv4 / CIDR module, pure: every function returns a result (null for text that is not what it
  * should be) and never throws a user error; callers decide what a bad value means (services/input.ts for
@@ -9,10 +7,34 @@ import ipaddr from 'ipaddr.js';
 
 /** The address as an unsigned 32-bit number, or null when `value` is not a dotted quad. */
 export function parseIpv4(value: string): number | null {
-  if (typeof value !== 'string' || !ipaddr.IPv4.isValidFourPartDecimal(value)) return null;
-  const [a, b, c, d] = ipaddr.IPv4.parse(value).octets;
-  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+  if (typeof value !== 'string') return null;
+  // By hand, in one pass: a 2 MB file holds some 100,000 addresses, and ipaddr.js's regular expressions
+  // took a third of the time to read its model. The end of the text counts as the fourth dot.
+  let address = 0;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) : DOT;
+    if (c >= ZERO && c <= ZERO + 9) {
+      if (digits === 1 && octet === 0) return null; // a leading zero
+      octet = octet * 10 + (c - ZERO);
+      if (octet > 255) return null;
+      digits++;
+    } else if (c === DOT && digits > 0 && parts < 4) {
+      address = address * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else {
+      return null;
+    }
+  }
+  return parts === 4 ? address : null;
 }
+
+const ZERO = 0x30;
+const DOT = 0x2e;
 
 export function formatIpv4(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;

@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import { createReadStream, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { replaceFileAtomic, type ValidationResult } from '../config-sync';
+import { stageReplacement } from '../config-sync/apply/atomic-write';
 import { validateTree } from '../config-sync/apply/validate';
 import type { ServerHooks } from '../config';
-import { errnoOf, TransportError, type FileStat, type ServerFiles } from './server-files';
+import { errnoOf, TransportError, type FileStat, type ServerFiles, type StagedFile } from './server-files';
 
 /** A server whose files are on the gateway's own disk (under CONFIG_ROOT). */
 export class LocalFiles implements ServerFiles {
@@ -44,6 +45,19 @@ export class LocalFiles implements ServerFiles {
     } catch (e) {
       throw failure('the file could not be written', e);
     }
+  }
+
+  async stage(file: string, content: Buffer): Promise<StagedFile> {
+    const written = await stageReplacement(file, content).catch((e: unknown) => {
+      throw failure('the file could not be written', e);
+    });
+    return {
+      swap: () => written.swap().catch((e: unknown) => {
+        throw failure('the file could not be written', e);
+      }),
+      // best effort: a temp file is a dotfile nothing reads
+      discard: () => written.discard().catch(() => undefined),
+    };
   }
 
   async stat(file: string): Promise<FileStat | null> {

@@ -19,12 +19,26 @@ export interface ServerFiles {
   validate(main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult | null>;
   /** Replaces the file atomically (temp file, fsync, rename); `null` removes it. */
   replace(path: string, content: Buffer | null): Promise<void>;
+  /**
+   * replace() in two steps: the temp file written and flushed beside the file, which stays untouched until
+   * `swap()` renames it over it (`discard()` removes it instead). The compare-and-swap reads the file back
+   * meanwhile.
+   */
+  stage(path: string, content: Buffer): Promise<StagedFile>;
   /** Runs the reload command the operator configured for this server, if any. */
   reload(): Promise<void>;
   /** Size and modification time of a file (the lease file's cache key), or null when it does not exist. */
   stat(path: string): Promise<FileStat | null>;
   /** The file's bytes a chunk at a time, so a 100 MB lease file is never held whole; fails with a TransportError. */
   stream(path: string): AsyncIterable<Buffer>;
+}
+
+/** New content beside its file, not in place yet. */
+export interface StagedFile {
+  /** Renames it over the file; fails with a TransportError. */
+  swap(): Promise<void>;
+  /** Removes it, best effort (a temp file is a dotfile nothing reads); never fails. */
+  discard(): Promise<void>;
 }
 
 export interface FileStat {

@@ -6,7 +6,7 @@ import { stageTree } from '../config-sync/apply/config-tree';
 import { readTreeOutput } from '../config-sync/apply/dhcpd-output';
 import type { ValidationResult } from '../config-sync';
 import type { ServerHooks, SshSettings } from '../config';
-import { errnoOf, TransportError, type FileStat, type ServerFiles } from './server-files';
+import { errnoOf, TransportError, type FileStat, type ServerFiles, type StagedFile } from './server-files';
 import { shellCommand } from './shell-quote';
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -318,30 +318,39 @@ export class SshFiles implements ServerFiles {
    * A symlinked file is followed, so the file it points to is replaced and the link stays.
    */
   async replace(file: string, content: Buffer | null): Promise<void> {
+    if (content !== null) return (await this.stage(file, content)).swap();
     const s = await this.session();
-    const target = await s.call<string>((done) => s.sftp.realpath(file, done)).catch((e: unknown) => {
-      if (isMissing(e)) return file;
-      throw sftpFailure('the file could not be written', e);
+    const target = await this.resolved(s, file);
+    await s.call((done) => s.sftp.unlink(target, done)).catch((e: unknown) => {
+      if (!isMissing(e)) throw sftpFailure('the file could not be removed', e);
     });
-    if (content === null) {
-      await s.call((done) => s.sftp.unlink(target, done)).catch((e: unknown) => {
-        if (!isMissing(e)) throw sftpFailure('the file could not be removed', e);
-      });
-      return;
-    }
+  }
+
+  /** replace() up to the rename: the flushed temp file, which swap() renames over the file. */
+  async stage(file: string, content: Buffer): Promise<StagedFile> {
+    const s = await this.session();
+    const target = await this.resolved(s, file);
     const previous = await s.call<{ mode: number; uid: number; gid: number }>((done) => s.sftp.stat(target, done)).catch((e: unknown) => {
       if (isMissing(e)) return null;
       throw sftpFailure('the file could not be written', e);
     });
     const dir = path.posix.dirname(target);
     const temp = path.posix.join(dir, `.${path.posix.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await writeNew(s, temp, content, (previous?.mode ?? 0o644) & 0o7777, previous);
-      await s.call((done) => s.sftp.ext_openssh_rename(temp, target, done));
-    } catch (e) {
-      await s.call((done) => s.sftp.unlink(temp, done)).catch(() => undefined);
+    const discard = () => s.call((done) => s.sftp.unlink(temp, done)).then(() => undefined, () => undefined);
+    const failed = async (e: unknown) => {
+      await discard();
       throw await this.writeFailure(s, dir, content.length, e);
-    }
+    };
+    await writeNew(s, temp, content, (previous?.mode ?? 0o644) & 0o7777, previous).catch(failed);
+    return { swap: () => s.call((done) => s.sftp.ext_openssh_rename(temp, target, done)).then(() => undefined, failed), discard };
+  }
+
+  /** The file a path names, symlinks followed (the path itself when it does not exist yet). */
+  private resolved(s: Session, file: string): Promise<string> {
+    return s.call<string>((done) => s.sftp.realpath(file, done)).catch((e: unknown) => {
+      if (isMissing(e)) return file;
+      throw sftpFailure('the file could not be written', e);
+    });
   }
 
   /** sftp-server reports a full disk as a bare FAILURE; the folder's free space tells ENOSPC apart. */

@@ -89,6 +89,22 @@ run('the SSH transport against a real sshd', () => {
     expect(existsSync(path.join(root, 'fresh.conf'))).toBe(false);
   });
 
+  it('stages the new bytes in a temp file beside the file, untouched until the swap; a discarded one leaves nothing', async () => {
+    const file = path.join(root, 'staged.conf');
+    writeFileSync(file, 'old\n');
+    chmodSync(file, 0o640);
+    const staged = await files().stage(file, Buffer.from('new\n'));
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    const temps = readdirSync(root).filter((n) => n.startsWith('.staged.conf.') && n.endsWith('.tmp'));
+    expect(temps).toHaveLength(1);
+    expect(statSync(path.join(root, temps[0])).mode & 0o7777).toBe(0o640);
+    await staged.swap();
+    expect(readFileSync(file, 'utf8')).toBe('new\n');
+    await (await files().stage(file, Buffer.from('never\n'))).discard();
+    expect(readFileSync(file, 'utf8')).toBe('new\n');
+    expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('writes a file of many SFTP chunks, several in flight, byte for byte', async () => {
     const file = path.join(root, 'big.conf');
     writeFileSync(file, 'old\n');

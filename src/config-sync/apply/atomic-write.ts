@@ -17,15 +17,42 @@ interface FileMeta {
   gid: number;
 }
 
+/** New content written and flushed beside its file, not in place yet. */
+export interface StagedReplacement {
+  /** Renames it over the file and flushes the folder. */
+  swap(): Promise<void>;
+  /** Removes it; the file stays as it is. */
+  discard(): Promise<void>;
+}
+
 /** Replaces the file's content atomically (it keeps its permissions and owner), or with `null` removes it. */
 export async function replaceFileAtomic(filePath: string, content: Buffer | null): Promise<void> {
+  if (content !== null) return (await stageReplacement(filePath, content)).swap();
   const target = await resolveTarget(filePath);
-  if (content === null) {
-    await fs.rm(target, { force: true });
-    await syncDirectory(path.dirname(target));
-    return;
-  }
-  await replaceFile(target, content, await readMeta(target));
+  await fs.rm(target, { force: true });
+  await syncDirectory(path.dirname(target));
+}
+
+/**
+ * The first half of replaceFileAtomic: the content in a temp file of the file's folder, with the file's
+ * permissions and owner, flushed. Nothing reads it until swap() renames it over the file.
+ */
+export async function stageReplacement(filePath: string, content: Buffer): Promise<StagedReplacement> {
+  const target = await resolveTarget(filePath);
+  const temp = await writeTemp(target, content, await readMeta(target));
+  const discard = () => fs.rm(temp, { force: true });
+  return {
+    async swap() {
+      try {
+        await fs.rename(temp, target);
+      } catch (error) {
+        await discard();
+        throw error;
+      }
+      await syncDirectory(path.dirname(target));
+    },
+    discard,
+  };
 }
 
 async function resolveTarget(filePath: string): Promise<string> {
@@ -48,10 +75,9 @@ async function readMeta(target: string): Promise<FileMeta | null> {
   }
 }
 
-/** The new file keeps the old one's permissions and, where allowed, its owner. */
-async function replaceFile(target: string, data: Buffer, previous: FileMeta | null): Promise<void> {
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+/** The temp file beside `target`, flushed; it keeps the old file's permissions and, where allowed, its owner. */
+async function writeTemp(target: string, data: Buffer, previous: FileMeta | null): Promise<string> {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(temp, 'wx', 0o600);
   try {
     try {
@@ -62,12 +88,11 @@ async function replaceFile(target: string, data: Buffer, previous: FileMeta | nu
     } finally {
       await handle.close();
     }
-    await fs.rename(temp, target);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
-  await syncDirectory(dir);
+  return temp;
 }
 
 /** Some filesystems cannot fsync a directory; the rename has happened either way. */

@@ -215,16 +215,25 @@ export class ChangeSet {
     };
     for (const { edit, files } of candidates) {
       const done: Candidate = { edit, files: [] };
-      written.push(done);
       try {
         for (const c of files) {
-          // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen.
-          const now = await edit.files.read(c.file.path);
-          if (!sameBytes(now, c.file.original)) {
+          // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen. The file
+          // is read back while the new bytes are staged beside it, and swapped in as soon as they compare equal.
+          const bytes = Buffer.from(c.text, 'utf8');
+          const [staged, now] = await Promise.allSettled([edit.files.stage(c.file.path, bytes), edit.files.read(c.file.path)]);
+          const unchanged = now.status === 'fulfilled' && sameBytes(now.value, c.file.original);
+          if (staged.status === 'fulfilled' && !unchanged) await staged.value.discard();
+          if (now.status === 'rejected') throw now.reason;
+          if (!unchanged) {
             throw new ConflictError(`the file ${c.file.path} of server "${edit.server.name}" changed outside the gateway during this change; nothing was applied, run syncServer and try again`);
           }
-          await edit.files.replace(c.file.path, Buffer.from(c.text, 'utf8'));
+          if (staged.status === 'rejected') throw staged.reason;
+          await staged.value.swap();
+          // A server is put back (and reloaded) only once one of its files was replaced.
+          if (done.files.length === 0) written.push(done);
           done.files.push(c);
+          // The model read last is the candidate's when no edit came after it: the next change starts from it.
+          if (c.text === c.file.model.text) this.deps.models.remember(c.file.path, bytes, c.file.model);
         }
         await edit.files.reload();
       } catch (e) {

@@ -79,7 +79,7 @@ export class MutationRunner {
           if (entry !== null && !(e instanceof RestoreFailedError)) await journal.close(entry);
           throw e instanceof RestoreFailedError ? e.failure : e;
         }
-        for (const c of written.changes) await states.record(c.server.id, c.path, sha256(c.after), c.after);
+        for (const c of written.changes) await states.record(c.server.id, c.path, afterHash(c), c.after);
         if (entry !== null) await journal.markCommitted(tx, entry);
         if (audit) await recordSuccess(tx, audit, changes.map(auditedChange));
         try {
@@ -103,7 +103,16 @@ export class MutationRunner {
 }
 
 function journalFile(c: FileChange) {
-  return { serverId: c.server.id, server: c.server.name, path: c.path, before: c.before, beforeHash: sha256(c.before ?? ''), afterHash: sha256(c.after) };
+  return { serverId: c.server.id, server: c.server.name, path: c.path, before: c.before, beforeHash: sha256(c.before ?? ''), afterHash: afterHash(c) };
+}
+
+const afterHashes = new WeakMap<FileChange, string>();
+
+/** The hash of a change's new text, computed once: the journal entry and the file state both need it (2 MB each). */
+function afterHash(c: FileChange): string {
+  let hash = afterHashes.get(c);
+  if (hash === undefined) afterHashes.set(c, (hash = sha256(c.after)));
+  return hash;
 }
 
 /** A file change as the audit log shows it: a unified diff. */

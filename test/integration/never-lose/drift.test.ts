@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describeWithDhcpd } from '../../helpers/dhcpd';
+import { DHCPD, describeWithDhcpd } from '../../helpers/dhcpd';
 import { Site } from '../../helpers/site';
 
 const DRIFT = `query($s: String!) { server(name: $s) { drift { detectedAt files { path diff } } } }`;
@@ -115,3 +116,33 @@ describeWithDhcpd('hand edits of the files (drift)', () => {
     expect((await site.ok(DRIFT, { s: 'dhcp-b' })).server.drift).toBeNull();
   });
 });
+
+/**
+ * The compare-and-swap: an edit an operator saves while dhcpd -t checks a change (here by a dhcpd wrapper, at
+ * that very moment) is never overwritten. The change is refused and every file it had replaced is put back.
+ */
+describeWithDhcpd('an edit saved while dhcpd -t checks a change', () => {
+  test('is kept: CONFLICT, the partner written first put back, the database unchanged, and the edit shows as drift', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-cas-'));
+    const armed = path.join(dir, 'edit-now');
+    const wrapper = path.join(dir, 'dhcpd');
+    // dhcpd -t runs in the main file's folder; one check of the two (mv is atomic) saves dhcp-a.conf there
+    writeFileSync(wrapper, `#!/bin/sh\nif mv '${armed}' '${armed}.done' 2>/dev/null; then printf '# saved by hand\\n' >> dhcp-a.conf; fi\nexec '${DHCPD}' "$@"\n`, { mode: 0o755 });
+    const site = await Site.withFailoverPair({ DHCPD_BIN: wrapper });
+    try {
+      const ids = await site.ids();
+      const before = await site.snapshot();
+      const edited = readFileSync(path.join(site.configRoot, 'dhcp-a.conf'), 'utf8') + '# saved by hand\n';
+      writeFileSync(armed, '');
+      const res = await site.gql(`mutation($scope: ID!) { addPool(input: { scopeId: $scope, ranges: [{ start: "198.51.100.20", end: "198.51.100.29" }] }) { id } }`, { scope: ids['dhcp-a 198.51.100.0/24'] });
+      expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
+      expect(res.errors?.[0].message).toContain('server "dhcp-a" changed outside the gateway during this change');
+      expect(await site.snapshot()).toEqual({ files: { ...before.files, 'dhcp-a.conf': Buffer.from(edited).toString('base64') }, db: before.db });
+      expect((await site.ok(DRIFT, { s: 'dhcp-a' })).server.drift.files).toHaveLength(1);
+    } finally {
+      await site.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { replaceFileAtomic } from '../../../src/config-sync';
+import { stageReplacement } from '../../../src/config-sync/apply/atomic-write';
 
 const write = (file: string, text: string) => replaceFileAtomic(file, Buffer.from(text));
 
@@ -90,6 +91,24 @@ describe('replaceFileAtomic', () => {
       chmodSync(dir, 0o700);
     }
     expect(readFileSync(file, 'utf8')).toBe('original\n');
+    expect(readdirSync(dir)).toEqual(['dhcpd.conf']);
+  });
+
+  it('stages the new bytes beside the file without touching it; swap puts them in place, discard leaves the file', async () => {
+    const file = path.join(dir, 'dhcpd.conf');
+    writeFileSync(file, 'original\n');
+    chmodSync(file, 0o640);
+    const staged = await stageReplacement(file, Buffer.from('replacement\n'));
+    expect(readFileSync(file, 'utf8')).toBe('original\n');
+    const [temp] = readdirSync(dir).filter((f) => f !== 'dhcpd.conf');
+    expect(readFileSync(path.join(dir, temp), 'utf8')).toBe('replacement\n');
+    expect(statSync(path.join(dir, temp)).mode & 0o777).toBe(0o640);
+    await staged.swap();
+    expect(readFileSync(file, 'utf8')).toBe('replacement\n');
+    expect(readdirSync(dir)).toEqual(['dhcpd.conf']);
+
+    await (await stageReplacement(file, Buffer.from('never\n'))).discard();
+    expect(readFileSync(file, 'utf8')).toBe('replacement\n');
     expect(readdirSync(dir)).toEqual(['dhcpd.conf']);
   });
 });

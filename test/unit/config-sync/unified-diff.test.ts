@@ -17,6 +17,14 @@ describe('unifiedDiff', () => {
     ['a new file', '', base],
     ['a removed file', base, ''],
     ['no change', base, base],
+    ['a change inside a line, the rest of the line shared', base, base.replace('line 20;', 'line 20 ;')],
+    ['blank lines at the start', '\n\n' + base, '\n' + base],
+    ['a repeated line added (head and tail overlap)', 'a\na\n', 'a\na\na\n'],
+    ['the last line changed, no final newline', 'x\ny', 'x\nyz'],
+    ['only the first character differs', 'x' + base, 'y' + base],
+    ['changes 6 equal lines apart (one hunk)', base, base.replace('line 10;', 'x;').replace('line 17;', 'y;')],
+    ['changes 7 equal lines apart (two hunks)', base, base.replace('line 10;', 'x;').replace('line 18;', 'y;')],
+    ['a change at the top and one at the end', base, 'top;\n' + base + 'end;\n'],
   ];
   it.each(cases)('is the diff of the whole texts: %s', (_name, before, after) => {
     expect(unifiedDiff('f.conf', before, after)).toBe(whole(before, after));
@@ -26,9 +34,11 @@ describe('unifiedDiff', () => {
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
     const big = Array.from({ length: 3000 }, (_, i) => `subnet ${i} { range ${i}; }\n`);
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < 40; round++) {
       const edited = [...big];
       for (let k = 0; k < 1 + rand(4); k++) edited.splice(rand(edited.length), rand(3), ...Array.from({ length: rand(3) }, () => `new ${rand(1000)};\n`));
+      // some edits inside a line: the shared head or tail then ends in the middle of it
+      if (round % 2) edited[rand(edited.length)] = `subnet ${rand(3000)} { range ${rand(3000)}; }\n`;
       expect(unifiedDiff('f.conf', big.join(''), edited.join(''))).toBe(whole(big.join(''), edited.join('')));
     }
   });
