@@ -15,3 +15,5 @@ export { quoteString, ConfigValueError } from './edit/values';
 export { validateConfig, findDhcpd, DhcpdNotFoundError, type ValidationResult } from './apply/validate';
 export { replaceFileAtomic } from './apply/atomic-write';
 export { ModelCache, sha256 } from './apply/model-cache';
+export { treeModel, type TreeModel, type TreeFileModel } from './apply/tree-model';
+export type { TreeEditor } from './apply/tree-editor';

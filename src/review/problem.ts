@@ -1,4 +1,4 @@
-import type { ConfigModel, ValidationResult } from '../config-sync';
+import type { TreeModel, ValidationResult } from '../config-sync';
 import type { PeerLiveState, PeerStateHistory } from '../domain';
 import type { DhcpServer, FailoverRelationship, Scope } from '../entities';
 
@@ -19,17 +19,16 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** One server as the review sees it: its current file, how dhcpd judges it, and its scopes in the database. */
+/** One server as the review sees it: its current files, how dhcpd judges them, and its scopes in the database. */
 export interface ServerSide {
   server: DhcpServer;
-  /** null when the file could not be read (`readError` says why) */
-  model: ConfigModel | null;
+  /** every file of the server's tree; null when they could not be read (`readError` says why) */
+  model: TreeModel | null;
   readError: string | null;
-  /** `dhcpd -t` on the current file; null when no dhcpd is available or the file could not be read */
+  /** `dhcpd -t` on the current files; null when no dhcpd is available or the files could not be read */
   verdict: ValidationResult | null;
-  /** SHA-256 of the file now (null: not read) and as the gateway last read or wrote it (null: no record) */
-  hash: string | null;
-  seenHash: string | null;
+  /** the files that differ from how the gateway last read or wrote them (a file it has no record of does not count) */
+  drifted: string[];
   scopes: Scope[];
 }
 

@@ -1,4 +1,4 @@
-import { compareStatements, scopeStatements, type ConfigModel, type PoolModel, type SubnetModel } from '../config-sync';
+import { compareStatements, type PoolModel, type SubnetModel, type TreeModel } from '../config-sync';
 import { bothRead, pairSubnets, rangesKey } from './pair-subnets';
 import { scopeOf, Severity, type ConfigProblem, type PairCheck } from './problem';
 
@@ -31,9 +31,9 @@ export const subnetStatementsDiffer: PairCheck = (input) => {
   return problems;
 };
 
-function differences(ma: ConfigModel, mb: ConfigModel, na: SubnetModel | PoolModel, nb: SubnetModel | PoolModel, where: string, a: string, b: string): string[] {
-  const sa = scopeStatements(ma, na);
-  const sb = scopeStatements(mb, nb);
+function differences(ma: TreeModel, mb: TreeModel, na: SubnetModel | PoolModel, nb: SubnetModel | PoolModel, where: string, a: string, b: string): string[] {
+  const sa = ma.statements(na);
+  const sb = mb.statements(nb);
   const there = compareStatements(sa, sb);
   const back = compareStatements(sb, sa);
   return [

@@ -5,6 +5,8 @@ import { parseConfig, type ConfigModel } from '../dhcpd/model';
 import { ConfigEditor } from '../edit/config-editor';
 import { readTree, treeTexts, type ConfigTree } from './config-tree';
 import { sha256, type ModelCache } from './model-cache';
+import { TreeEditor } from './tree-editor';
+import { treeModel, type TreeModel } from './tree-model';
 
 /** What the change set needs to know of a server. */
 export interface ServerRef {
@@ -27,15 +29,28 @@ export interface MutationGuard {
   lastSeen(server: ServerRef, path: string): Promise<string | null>;
 }
 
+/** One file of a server's tree in this change. */
+interface FileEdit {
+  path: string;
+  /** the bytes read at the start of the change, null when the (main) file did not exist */
+  original: Buffer | null;
+  /** the model as read, and as this change leaves it so far (re-read after a composition) */
+  read: ConfigModel;
+  model: ConfigModel;
+  /** made when the tree editor first needs it; null again once its edits were applied and re-read */
+  editor: ConfigEditor | null;
+}
+
 interface ServerEdit {
   server: ServerRef;
   files: ServerFiles;
-  /** every file of the server as read at the start of the change; only the main file is edited */
+  /** every file of the server as read at the start of the change */
   tree: ConfigTree;
-  /** the main file's bytes read at the start of the change, null when it did not exist */
-  original: Buffer | null;
-  model: ConfigModel;
-  editor: ConfigEditor;
+  /** each file of the tree once, by path, in reading order */
+  edits: Map<string, FileEdit>;
+  /** the tree as this change leaves it so far, and its editor; null after a composition, made again on demand */
+  view: TreeModel | null;
+  editor: TreeEditor | null;
 }
 
 /** One file a change replaces: its text before (null: it did not exist) and after. */
@@ -62,13 +77,18 @@ export class RestoreFailedError extends Error {
   }
 }
 
-type Candidate = ServerEdit & { text: string };
+/** A server whose files change, with the new text of each file that changes. */
+interface Candidate {
+  edit: ServerEdit;
+  files: { file: FileEdit; text: string }[];
+}
 
 /**
- * The file side of one mutation, the one place a server's file is replaced: an editor per affected
- * server, then validate all (in parallel), write all (secondaries first, as ISC advises for a failover
- * pair) with a compare-and-swap against the bytes read, reload; on any failure every written file is put
- * back and reloaded.
+ * The file side of one mutation, the one place a server's files are replaced: per affected server, an
+ * editor per file of its tree behind one TreeEditor; then validate every server's candidate tree (in
+ * parallel), write every changed file (secondaries first, as ISC advises for a failover pair) with a
+ * compare-and-swap against the bytes read, reload each server once its files are written; on any failure
+ * every written file is put back and its server reloaded.
  */
 export class ChangeSet {
   private readonly edits = new Map<number, ServerEdit>();
@@ -80,68 +100,83 @@ export class ChangeSet {
   ) {}
 
   /**
-   * The server's file as this change leaves it so far. Edits that build on each other compose here: when
-   * the editor holds changes, they are applied and the result re-read (the old editor is retired), so the
-   * model always shows them. Between two calls, one editor collects changes cheaply.
+   * The server's configuration, every file of its tree, as this change leaves it so far. Edits that build
+   * on each other compose here: the files whose editors hold changes are applied and re-read (the editors
+   * are retired), so the model always shows them. Between two calls, the editors collect changes cheaply.
    */
-  async model(server: ServerRef): Promise<ConfigModel> {
+  async model(server: ServerRef): Promise<TreeModel> {
     return this.current(await this.entry(server));
   }
 
-  /** The same as model(), read without taking the server into the change; null when the file is missing. */
-  async peek(server: ServerRef): Promise<ConfigModel | null> {
+  /** The same as model(), read without taking the server into the change; null when its main file is missing. */
+  async peek(server: ServerRef): Promise<TreeModel | null> {
     const edit = this.edits.get(server.id);
     if (edit) return this.current(edit);
-    const content = await readOrFail(this.deps.filesOf(server), server);
-    return content === null ? null : this.deps.models.model(server.configPath, content);
+    const files = this.deps.filesOf(server);
+    const tree = await readTree(server, files, this.deps.models, (path) => readOrFail(files, server, path));
+    return tree.files[0].bytes === null ? null : treeModel(tree.files);
   }
 
-  /**
-   * The included file (not the main one) that declares subnet `network` or failover peer `peer`, or null.
-   * The gateway edits only the main file; a change of a declaration held in an included file is refused.
-   */
-  async includedFileDeclaring(server: ServerRef, what: { network: string } | { peer: string }): Promise<string | null> {
-    const included = (await this.entry(server)).tree.files.slice(1);
-    const found = included.find((f) => ('network' in what ? f.model.findSubnet(what.network) : f.model.findPeer(what.peer)));
-    return found?.path ?? null;
+  /** The editor of the server's tree; valid until the next model() of that server. */
+  async editor(server: ServerRef): Promise<TreeEditor> {
+    const e = await this.entry(server);
+    e.editor ??= new TreeEditor(this.view(e), (path) => {
+      const file = e.edits.get(path)!;
+      return (file.editor ??= new ConfigEditor(file.model));
+    });
+    return e.editor;
   }
 
-  /** The editor of the server's file; valid until the next model() of that server. */
-  async editor(server: ServerRef): Promise<ConfigEditor> {
-    return (await this.entry(server)).editor;
-  }
-
-  private current(e: ServerEdit): ConfigModel {
-    if (e.editor.hasEdits()) {
-      e.editor.retire();
-      e.model = parseConfig(e.editor.apply());
-      e.editor = new ConfigEditor(e.model);
+  private current(e: ServerEdit): TreeModel {
+    e.editor?.place();
+    const edited = [...e.edits.values()].filter((f) => f.editor?.hasEdits());
+    if (edited.length > 0) {
+      e.editor?.retire();
+      e.editor = null;
+      e.view = null;
+      for (const f of edited) {
+        f.editor!.retire();
+        f.model = parseConfig(f.editor!.apply());
+        f.editor = null;
+      }
     }
-    return e.model;
+    return this.view(e);
   }
 
-  /** This server's file is written before the others (the secondary of a pair). */
+  private view(e: ServerEdit): TreeModel {
+    return (e.view ??= treeModel([...e.edits.values()]));
+  }
+
+  /** This server's files are written before the others' (the secondary of a pair). */
   writeFirst(server: ServerRef): void {
     this.first.add(server.id);
   }
 
-  /** Candidate text per server whose file changes, those to write first first. */
+  /** Per server whose files change, the new text of each changed file; those to write first first. */
   private candidates(): Candidate[] {
-    return [...this.edits.values()]
-      .map((e) => ({ ...e, text: e.editor.apply() }))
-      .filter((c) => c.text !== (c.original?.toString('utf8') ?? ''))
-      .sort((a, b) => Number(this.first.has(b.server.id)) - Number(this.first.has(a.server.id)));
+    const candidates: Candidate[] = [];
+    for (const edit of this.edits.values()) {
+      edit.editor?.place();
+      const files = [];
+      for (const file of edit.edits.values()) {
+        if (!file.editor?.hasEdits() && file.model === file.read) continue;
+        const text = file.editor?.hasEdits() ? file.editor.apply() : file.model.text;
+        if (text !== (file.original?.toString('utf8') ?? '')) files.push({ file, text });
+      }
+      if (files.length > 0) candidates.push({ edit, files });
+    }
+    return candidates.sort((a, b) => Number(this.first.has(b.edit.server.id)) - Number(this.first.has(a.edit.server.id)));
   }
 
-  /** Every candidate validated by its server's dhcpd -t (in parallel), nothing written: what a dry run stops at. */
+  /** Every candidate tree validated by its server's dhcpd -t (in parallel), nothing written: what a dry run stops at. */
   async validate(): Promise<FileChange[]> {
     return changesOf(await this.checked());
   }
 
-  /** The candidates, each validated. */
+  /** The candidates, each server's validated. */
   private async checked(): Promise<Candidate[]> {
     const candidates = this.candidates();
-    // Wait for every dhcpd run (and its temp file) before reporting the first failure.
+    // Wait for every dhcpd run (and its temp folder) before reporting the first failure.
     const checks = await Promise.allSettled(candidates.map((c) => this.check(c)));
     const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -149,8 +184,9 @@ export class ChangeSet {
   }
 
   /**
-   * Validates, then `beforeWrite` (the journal entry) and writes every file with a compare-and-swap
-   * against the bytes read, reloading each server; on any failure every written file is put back.
+   * Validates, then `beforeWrite` (the journal entry) and writes every changed file with a compare-and-swap
+   * against the bytes read, reloading each server once its files are written; on any failure every written
+   * file is put back.
    */
   async apply(beforeWrite: (changes: FileChange[]) => Promise<void>): Promise<Written> {
     const { metrics } = this.deps;
@@ -159,42 +195,48 @@ export class ChangeSet {
     const changes = changesOf(candidates);
     if (candidates.length === 0) return { changes, restore: async () => {} };
     await beforeWrite(changes);
-    const written: ServerEdit[] = [];
+    const written: Candidate[] = [];
     const restore = async () => {
       metrics.rollbacks.inc();
       // Every file gets its chance even when one cannot be put back; the caller hears of the first failure.
       let failure: unknown = null;
-      for (const w of written.reverse()) {
-        try {
-          await w.files.replace(w.server.configPath, w.original);
-          // Best effort: the server should run the configuration it had.
-          await w.files.reload().catch(() => undefined);
-        } catch (e) {
-          failure ??= applyFailed(w.server, e);
+      for (const { edit, files } of written.reverse()) {
+        for (const { file } of [...files].reverse()) {
+          try {
+            await edit.files.replace(file.path, file.original);
+          } catch (e) {
+            failure ??= applyFailed(edit.server, e);
+          }
         }
+        // Best effort: the server should run the configuration it had.
+        await edit.files.reload().catch(() => undefined);
       }
       if (failure) throw failure;
     };
-    for (const c of candidates) {
+    for (const { edit, files } of candidates) {
+      const done: Candidate = { edit, files: [] };
+      written.push(done);
       try {
-        // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen. The file
-        // is read back while the new bytes are staged beside it, and swapped in as soon as they compare equal.
-        const bytes = Buffer.from(c.text, 'utf8');
-        const [staged, now] = await Promise.allSettled([c.files.stage(c.server.configPath, bytes), c.files.read(c.server.configPath)]);
-        const unchanged = now.status === 'fulfilled' && sameBytes(now.value, c.original);
-        if (staged.status === 'fulfilled' && !unchanged) await staged.value.discard();
-        if (now.status === 'rejected') throw now.reason;
-        if (!unchanged) {
-          throw new ConflictError(`the file of server "${c.server.name}" changed outside the gateway during this change; nothing was applied, run syncServer and try again`);
+        for (const c of files) {
+          // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen. The file
+          // is read back while the new bytes are staged beside it, and swapped in as soon as they compare equal.
+          const bytes = Buffer.from(c.text, 'utf8');
+          const [staged, now] = await Promise.allSettled([edit.files.stage(c.file.path, bytes), edit.files.read(c.file.path)]);
+          const unchanged = now.status === 'fulfilled' && sameBytes(now.value, c.file.original);
+          if (staged.status === 'fulfilled' && !unchanged) await staged.value.discard();
+          if (now.status === 'rejected') throw now.reason;
+          if (!unchanged) {
+            throw new ConflictError(`the file ${c.file.path} of server "${edit.server.name}" changed outside the gateway during this change; nothing was applied, run syncServer and try again`);
+          }
+          if (staged.status === 'rejected') throw staged.reason;
+          await staged.value.swap();
+          done.files.push(c);
+          // The model read last is the candidate's when no edit came after it: the next change starts from it.
+          if (c.text === c.file.model.text) this.deps.models.remember(c.file.path, bytes, c.file.model);
         }
-        if (staged.status === 'rejected') throw staged.reason;
-        await staged.value.swap();
-        written.push(c);
-        // The model read last is the candidate's when no edit came after it: the next change starts from it.
-        if (c.text === c.model.text) this.deps.models.remember(c.server.configPath, bytes, c.model);
-        await c.files.reload();
+        await edit.files.reload();
       } catch (e) {
-        const failure = e instanceof GatewayError ? e : applyFailed(c.server, e);
+        const failure = e instanceof GatewayError ? e : applyFailed(edit.server, e);
         // A restore that fails too is named with the first failure; the journal entry stays open for recovery.
         await restore().catch((r: unknown) => {
           throw new RestoreFailedError(failure, r);
@@ -203,21 +245,23 @@ export class ChangeSet {
       }
     }
     const now = Date.now() / 1000;
-    for (const w of written) {
-      metrics.applies.inc({ server: w.server.name });
-      metrics.lastApply.set({ server: w.server.name }, now);
+    for (const { edit } of written) {
+      metrics.applies.inc({ server: edit.server.name });
+      metrics.lastApply.set({ server: edit.server.name }, now);
     }
     return { changes, restore };
   }
 
-  private async check(c: Candidate): Promise<void> {
+  /** dhcpd -t once on the server's whole candidate tree: every file as read, the changed ones replaced. */
+  private async check({ edit, files }: Candidate): Promise<void> {
+    const { server, tree } = edit;
     const end = this.deps.metrics.validations.startTimer();
     let result;
     try {
-      result = await c.files.validate(c.server.configPath, new Map([...treeTexts(c.tree), [c.server.configPath, c.text]]));
+      result = await edit.files.validate(tree.main, new Map([...treeTexts(tree), ...files.map((c): [string, string] => [c.file.path, c.text])]));
     } catch (e) {
       end({ outcome: 'error' });
-      throw applyFailed(c.server, e);
+      throw applyFailed(server, e);
     }
     if (result === null) {
       end({ outcome: 'unvalidated' });
@@ -225,9 +269,9 @@ export class ChangeSet {
     }
     end({ outcome: result.ok ? 'valid' : 'invalid' });
     if (result.ok) return;
-    // Blame the change only when the file as it is passes: else say that dhcpd refuses the current file.
-    if (c.original !== null) await checkCurrentFile(c.files, c.server, c.tree);
-    throw new ConfigInvalidError(c.server.name, result.messages.length ? result.messages : [result.output.trim()]);
+    // Blame the change only when the files as they are pass: else say that dhcpd refuses the current files.
+    if (tree.files[0].bytes !== null) await checkCurrentFile(edit.files, server, tree);
+    throw new ConfigInvalidError(server.name, result.messages.length ? result.messages : [result.output.trim()]);
   }
 
   private async entry(server: ServerRef): Promise<ServerEdit> {
@@ -248,9 +292,9 @@ export class ChangeSet {
       // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
       const unreadable = tree.files.find((f) => f.model.errors.length > 0);
       if (unreadable) throw unreadableFile(server, unreadable.model);
-      const original = tree.files[0].bytes;
-      const model = tree.files[0].model;
-      e = { server, files, tree, original, model, editor: new ConfigEditor(model) };
+      const edits = new Map<string, FileEdit>();
+      for (const f of tree.files) if (!edits.has(f.path)) edits.set(f.path, { path: f.path, original: f.bytes, read: f.model, model: f.model, editor: null });
+      e = { server, files, tree, edits, view: null, editor: null };
       this.edits.set(server.id, e);
     }
     return e;
@@ -284,7 +328,7 @@ export async function readOrFail(files: ServerFiles, server: ServerRef, path = s
 }
 
 function changesOf(candidates: Candidate[]): FileChange[] {
-  return candidates.map((c) => ({ server: c.server, path: c.server.configPath, before: c.original?.toString('utf8') ?? null, after: c.text }));
+  return candidates.flatMap(({ edit, files }) => files.map((c) => ({ server: edit.server, path: c.file.path, before: c.file.original?.toString('utf8') ?? null, after: c.text })));
 }
 
 function sameBytes(a: Buffer | null, b: Buffer | null): boolean {

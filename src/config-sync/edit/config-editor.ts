@@ -43,11 +43,28 @@ import { checkBase64, checkIdentifier, checkInteger, ConfigValueError, quoteStri
 /** Placement of a new peer declaration: before a top-level node, or appended at the end. */
 type PeerPlacement = { kind: 'before'; node: CstNode } | { kind: 'end' };
 
+/**
+ * What a file of a tree must know of the others to place a peer declaration (ChangeSet's TreeEditor):
+ * `referredAt`, an offset in this file (an `include` statement) through which a referrer in another file
+ * is read; `lines`, the declaration as another file held it, rewritten, to move here when this file has none.
+ */
+export interface PeerContext {
+  referredAt?: number;
+  lines?: string[];
+}
+
+/** What a configuration already declares of OMAPI (this file, or every file of its tree). */
+export type OmapiDeclared = Pick<ConfigModel, 'omapiPort' | 'omapiKey' | 'keys'>;
+
+interface PeerChange extends PeerContext {
+  decl: PeerDeclaration;
+}
+
 export class ConfigEditor {
   private readonly cst: Cst;
   private readonly context: EditContext;
   /** null: remove the declaration. */
-  private readonly peerChanges = new Map<string, PeerDeclaration | null>();
+  private readonly peerChanges = new Map<string, PeerChange | null>();
   private readonly poolPeers = new Map<number, { pool: PoolModel; name: string | null }>();
   private readonly addedPools: { subnet: SubnetModel; spec: PoolSpec }[] = [];
   private readonly addedStatements: { target: SubnetModel | PoolModel; lines: string[] }[] = [];
@@ -55,7 +72,7 @@ export class ConfigEditor {
   private readonly removedPools = new Map<number, PoolModel>();
   private readonly removedSubnets = new Map<number, SubnetModel>();
   private readonly subnetStates = new Map<number, { subnet: SubnetModel; disabled: boolean }>();
-  private omapi: { port: number; key?: OmapiKey } | null = null;
+  private omapi: { port: number; key?: OmapiKey; declared: OmapiDeclared } | null = null;
   private recorded = 0;
   private retired = false;
 
@@ -76,12 +93,14 @@ export class ConfigEditor {
   /**
    * Rewrites the declaration named `decl.name` in place (see peer-rewrite.ts),
    * or adds one; an existing one that a referring pool would come before is
-   * moved ahead of that pool, rewritten the same way.
+   * moved ahead of that pool, rewritten the same way. `context`: what the
+   * other files of the tree add (a referrer read through an include, the
+   * declaration moved from another file).
    */
-  upsertFailoverPeer(decl: PeerDeclaration): this {
+  upsertFailoverPeer(decl: PeerDeclaration, context: PeerContext = {}): this {
     this.record();
     peerLines(decl);
-    this.peerChanges.set(decl.name, decl);
+    this.peerChanges.set(decl.name, { decl, ...context });
     return this;
   }
 
@@ -158,9 +177,10 @@ export class ConfigEditor {
   /**
    * Adds `omapi-port N;`, and with a key, the `key` declaration and
    * `omapi-key NAME;`, each only when the file has none. Existing values are
-   * left as the operator set them.
+   * left as the operator set them. `declared`: what the configuration has,
+   * when it is more than this file (a tree: the OMAPI lines of any file count).
    */
-  ensureOmapi(port: number, key?: OmapiKey): this {
+  ensureOmapi(port: number, key?: OmapiKey, declared: OmapiDeclared = this.model): this {
     this.record();
     checkInteger(port, 1, 65535, 'OMAPI port');
     if (key !== undefined) {
@@ -168,7 +188,7 @@ export class ConfigEditor {
       checkBase64(key.secret, 'OMAPI key secret');
       if (key.algorithm !== 'hmac-md5') throw new ConfigValueError(`Unsupported OMAPI key algorithm ${JSON.stringify(key.algorithm)}`);
     }
-    this.omapi = { port, key };
+    this.omapi = { port, key, declared };
     return this;
   }
 
@@ -193,25 +213,24 @@ export class ConfigEditor {
   edits(): TextEdit[] {
     const edits: TextEdit[] = [];
     const appended: string[][] = [];
-    for (const [name, decl] of this.peerChanges) {
+    for (const [name, change] of this.peerChanges) {
       const existing = this.model.peers.filter((peer) => peer.name === name);
-      if (decl === null) {
+      if (change === null) {
         for (const peer of existing) edits.push(this.removal(peer.range));
       } else if (existing.length > 0) {
         const block = this.blockAt(existing[0].range, 'failover');
-        const rewrite = rewritePeer(this.context, block, decl);
         const referrer = this.firstReferrer(name);
         if (referrer === null || referrer.start > block.start) {
-          edits.push(...rewrite);
+          edits.push(...rewritePeer(this.context, block, change.decl));
         } else {
           // dhcpd needs the declaration before its first use: the rewritten text moves there.
-          const moved = applyEdits(this.model.text.slice(block.start, block.end), rewrite.map((e) => ({ ...e, offset: e.offset - block.start })));
-          edits.push(removalWithSeparator(this.model.text, block.start, block.end), this.insertBeforeTopLevel(referrer, moved.split(/\r?\n/)));
+          edits.push(removalWithSeparator(this.model.text, block.start, block.end), this.insertBeforeTopLevel(referrer, this.rewritten(block, change.decl)));
         }
       } else {
+        const lines = change.lines ?? renderPeer(change.decl, this.context.style.indentUnit);
         const placement = this.peerPlacement(name);
-        if (placement.kind === 'end') appended.push(renderPeer(decl, this.context.style.indentUnit));
-        else edits.push(this.insertBeforeTopLevel(placement.node, renderPeer(decl, this.context.style.indentUnit)));
+        if (placement.kind === 'end') appended.push(lines);
+        else edits.push(this.insertBeforeTopLevel(placement.node, lines));
       }
     }
     for (const { pool, name } of this.poolPeers.values()) edits.push(...this.poolPeerEdits(pool, name));
@@ -236,6 +255,26 @@ export class ConfigEditor {
 
   apply(): string {
     return applyEdits(this.model.text, this.edits());
+  }
+
+  /** This file's declaration of peer `decl.name` rewritten to `decl`, as lines (to move it into another file), or null. */
+  rewrittenPeer(decl: PeerDeclaration): string[] | null {
+    const existing = this.model.findPeer(decl.name);
+    return existing ? this.rewritten(this.blockAt(existing.range, 'failover'), decl) : null;
+  }
+
+  /**
+   * The offset of the first pool of this file that will refer to peer `name` (pools this editor sets or
+   * adds included, removed ones not; an added pool counts at its subnet), or null.
+   */
+  firstReferrerAt(name: string): number | null {
+    return this.referrers(name).reduce<number | null>((first, range) => (first === null || range.start < first ? range.start : first), null);
+  }
+
+  private rewritten(block: CstBlock, decl: PeerDeclaration): string[] {
+    const rewrite = rewritePeer(this.context, block, decl);
+    const text = applyEdits(this.model.text.slice(block.start, block.end), rewrite.map((e) => ({ ...e, offset: e.offset - block.start })));
+    return text.split(/\r?\n/);
   }
 
   /** The block of a model node; refuses nodes from another model. */
@@ -287,10 +326,18 @@ export class ConfigEditor {
 
   /**
    * The first top-level declaration with a pool that will refer to the peer
-   * (pools this editor sets or adds included, removed ones not; appended
-   * subnets come last and never are), or null.
+   * (see referrers(); appended subnets come last and never are), or the one
+   * holding the include another file's referrer is read through, or null.
    */
   private firstReferrer(name: string): CstNode | null {
+    const nodes = this.referrers(name).map((range) => topLevelAncestor(this.cst, this.blockAt(range, 'subnet', 'pool')));
+    const through = this.peerChanges.get(name)?.referredAt;
+    if (through !== undefined) nodes.push(children(this.cst).find((node) => node.start <= through && through < node.end)!);
+    return nodes.length === 0 ? null : nodes.reduce((a, b) => (b.start < a.start ? b : a));
+  }
+
+  /** The pools that will refer to the peer: those this editor sets or adds included (an added one as its subnet), removed ones not. */
+  private referrers(name: string): TextRange[] {
     const referrers: TextRange[] = [];
     for (const subnet of this.model.subnets) {
       if (this.removedSubnets.has(subnet.range.start)) continue;
@@ -303,8 +350,7 @@ export class ConfigEditor {
     for (const { subnet, spec } of this.addedPools) {
       if (spec.failoverPeer === name && !this.removedSubnets.has(subnet.range.start)) referrers.push(subnet.range);
     }
-    if (referrers.length === 0) return null;
-    return referrers.map((range) => topLevelAncestor(this.cst, this.blockAt(range, 'subnet', 'pool'))).reduce((a, b) => (b.start < a.start ? b : a));
+    return referrers;
   }
 
   /**
@@ -326,14 +372,14 @@ export class ConfigEditor {
 
   private omapiLines(): string[] {
     if (this.omapi === null) return [];
-    const { port, key } = this.omapi;
+    const { port, key, declared } = this.omapi;
     const unit = this.context.style.indentUnit;
     const lines: string[] = [];
-    if (key !== undefined && !this.model.keys.includes(key.name)) {
+    if (key !== undefined && !declared.keys.includes(key.name)) {
       lines.push(`key ${key.name} {`, `${unit}algorithm ${key.algorithm};`, `${unit}secret ${quoteString(key.secret)};`, '}');
     }
-    if (this.model.omapiPort === null) lines.push(`omapi-port ${port};`);
-    if (key !== undefined && this.model.omapiKey === null) lines.push(`omapi-key ${key.name};`);
+    if (declared.omapiPort === null) lines.push(`omapi-port ${port};`);
+    if (key !== undefined && declared.omapiKey === null) lines.push(`omapi-key ${key.name};`);
     return lines;
   }
 

@@ -1,4 +1,4 @@
-import { compareStatements, scopeStatements, type ConfigEditor, type ConfigModel, type ScopeStatement, type SubnetModel } from '../../config-sync';
+import { compareStatements, type ScopeStatement, type SubnetModel, type TreeEditor, type TreeModel } from '../../config-sync';
 import type { Settings } from '../../config';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../entities';
 import { BadUserInputError, ConflictError } from '../../errors';
@@ -33,23 +33,11 @@ export const partnerOf = (pair: Pair, server: DhcpServer): DhcpServer => (server
 
 const rangesKey = (ranges: IpRange[]): string => ranges.map((r) => `${r.start}-${r.end}`).join(',');
 
-/** The subnet of a scope in the server's current main file; a scope the files lost was changed outside the gateway. */
-export async function subnetIn(m: MutationTx, model: ConfigModel, scope: Scope, server: DhcpServer): Promise<SubnetModel> {
+/** The subnet of a scope in the server's current files; a scope the files lost was changed outside the gateway. */
+export function subnetIn(model: TreeModel, scope: Scope, server: DhcpServer): SubnetModel {
   const subnet = model.findSubnet(scope.network);
   if (subnet) return subnet;
-  await refuseIncluded(m, server, { network: scope.network });
-  throw new ConflictError(`scope ${scope.network} is no longer in the file of server "${server.name}"; run syncServer first`);
-}
-
-/**
- * The gateway edits only a server's main file so far: a change of a subnet or failover peer declared in an
- * included file is refused, naming the file, before anything is written.
- */
-export async function refuseIncluded(m: MutationTx, server: DhcpServer, what: { network: string } | { peer: string }): Promise<void> {
-  const file = await m.changes.includedFileDeclaring(server, what);
-  if (file === null) return;
-  const label = 'network' in what ? `subnet ${what.network}` : `failover peer "${what.peer}"`;
-  throw new ConflictError(`${label} of server "${server.name}" is declared in the included file ${file}; the gateway edits only the main file (${server.configPath}) so far: move the declaration there, run syncServer, and try again`, { server: server.name, file });
+  throw new ConflictError(`scope ${scope.network} is no longer in the files of server "${server.name}"; run syncServer first`);
 }
 
 /** The spec's rules for a scope joining a relationship, checked before anything is edited. */
@@ -71,7 +59,6 @@ export async function writeDeclarations(m: MutationTx, pair: Pair, settings: Set
   await checkPeerNameFree(m, pair);
   const decl = peerDeclarations(pair.rel, pair.primary, pair.secondary);
   for (const [server, d] of [[pair.primary, decl.primary], [pair.secondary, decl.secondary]] as const) {
-    await refuseIncluded(m, server, { peer: pair.rel.name });
     const hooks = settings.hooksFor(server.name);
     (await m.changes.editor(server)).upsertFailoverPeer(d).ensureOmapi(hooks.omapiPort, hooks.omapiKey);
   }
@@ -104,11 +91,11 @@ async function checkPeerNameFree(m: MutationTx, pair: Pair): Promise<void> {
 export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope): Promise<void> {
   const server = scope.serverId === pair.primary.id ? pair.primary : pair.secondary;
   let model = await m.changes.model(server);
-  let subnet = await subnetIn(m, model, scope, server);
+  let subnet = subnetIn(model, scope, server);
   if (subnet.disabled) {
     (await m.changes.editor(server)).enableSubnet(subnet);
     model = await m.changes.model(server);
-    subnet = await subnetIn(m, model, scope, server);
+    subnet = subnetIn(model, scope, server);
   }
   const pools = (await poolsOf(m.tx, scope.id)).map((p) => p.ranges);
   // The pools mirrored are the gateway's; the file must hold the same ones, or the partner would get others.
@@ -119,8 +106,8 @@ export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope):
   for (const pool of subnet.pools) editor.setPoolFailoverPeer(pool, pair.rel.name);
   await m.tx.update(Scope, scope.id, { enabled: true, failoverRelationshipId: pair.rel.id, failoverRole: roleOn(pair, server) });
   const source: SubnetContent = {
-    statements: scopeStatements(model, subnet),
-    pools: subnet.pools.map((pool, i) => ({ ranges: pools[i], statements: scopeStatements(model, pool) })),
+    statements: model.statements(subnet),
+    pools: subnet.pools.map((pool, i) => ({ ranges: pools[i], statements: model.statements(pool) })),
   };
   await mirror(m, pair, partnerOf(pair, server), scope, source);
 }
@@ -142,7 +129,6 @@ async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Sco
   await checkNetworkFree(m.tx, partner.id, partner.name, cidrInput(scope.network, 'network'), true);
   let model = await m.changes.model(partner);
   let subnet = model.findSubnet(scope.network);
-  if (!subnet) await refuseIncluded(m, partner, { network: scope.network });
   if (subnet?.disabled) {
     (await m.changes.editor(partner)).enableSubnet(subnet);
     model = await m.changes.model(partner);
@@ -175,10 +161,10 @@ async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Sco
  * and, when it has no pool, the scope's pools; its pools get the peer statement. Pools that differ from the
  * scope's, or a statement with another value, refuse the change, naming every difference. Returns the pools.
  */
-function linkCopy(editor: ConfigEditor, model: ConfigModel, subnet: SubnetModel, source: SubnetContent, peer: string, partner: DhcpServer): IpRange[][] {
+function linkCopy(editor: TreeEditor, model: TreeModel, subnet: SubnetModel, source: SubnetContent, peer: string, partner: DhcpServer): IpRange[][] {
   const label = `subnet ${subnet.network}`;
   const differences: string[] = [];
-  const missing = missingStatements(source.statements, scopeStatements(model, subnet), label, differences);
+  const missing = missingStatements(source.statements, model.statements(subnet), label, differences);
   const missingInPools: string[][] = [];
   if (subnet.ranges.length > 0) differences.push(`${label} has ranges outside any pool (${rangesKey(subnet.ranges)})`);
   const wanted = source.pools.map((p) => rangesKey(p.ranges));
@@ -190,7 +176,7 @@ function linkCopy(editor: ConfigEditor, model: ConfigModel, subnet: SubnetModel,
       const where = `pool ${have[i]} of ${label}`;
       if (pool.failoverPeer !== null && pool.failoverPeer !== peer) differences.push(`${where} is in failover peer "${pool.failoverPeer}"`);
       const wantedPool = source.pools[wanted.indexOf(have[i])];
-      missingInPools.push(missingStatements(wantedPool.statements, scopeStatements(model, pool), where, differences));
+      missingInPools.push(missingStatements(wantedPool.statements, model.statements(pool), where, differences));
     });
   }
   if (differences.length > 0) {
@@ -226,7 +212,6 @@ export async function leaveRelationship(m: MutationTx, pair: Pair, halves: Scope
     const server = half.serverId === pair.primary.id ? pair.primary : pair.secondary;
     const model = await m.changes.model(server);
     const subnet = model.findSubnet(half.network);
-    if (!subnet) await refuseIncluded(m, server, { network: half.network });
     const editor = await m.changes.editor(server);
     const secondaryHalf = server.id === pair.secondary.id;
     if (secondaryHalf && action === DeconfigureAction.DELETE_SECONDARY_SCOPE) {
@@ -238,7 +223,7 @@ export async function leaveRelationship(m: MutationTx, pair: Pair, halves: Scope
     await m.tx.update(Scope, half.id, { failoverRelationshipId: null, failoverRole: null, enabled: secondaryHalf ? false : half.enabled });
     if (secondaryHalf && subnet) {
       const cleared = await m.changes.model(server);
-      (await m.changes.editor(server)).disableSubnet(await subnetIn(m, cleared, half, server));
+      (await m.changes.editor(server)).disableSubnet(subnetIn(cleared, half, server));
     }
   }
   for (const server of [pair.primary, pair.secondary]) {

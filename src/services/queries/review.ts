@@ -1,14 +1,16 @@
 import type { DataSource } from 'typeorm';
-import { sha256, type ValidationResult } from '../../config-sync';
+import { sha256, treeModel, type ValidationResult } from '../../config-sync';
 import type { ChangeSetDeps } from '../../config-sync/apply/change-set';
+import { readTree, treeTexts, type ConfigTree } from '../../config-sync/apply/config-tree';
 import { FileStates } from '../../db/file-states';
 import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
 import { reviewPair, reviewServer, type ConfigProblem, type ServerSide } from '../../review';
 import type { LiveStateService } from '../failover/live-state';
 
 /**
- * The consistency review (src/review) fed from the servers' current files, the database and the live state.
- * `dhcpd -t` of a current file is run once per content: its verdict is kept by path and SHA-256.
+ * The consistency review (src/review) fed from the servers' current files (every file of each tree), the
+ * database and the live state. `dhcpd -t` of a current tree is run once per content: its verdict is kept by
+ * the main file's path and the SHA-256 of every file.
  */
 export class ReviewService {
   private readonly verdicts = new Map<string, { hash: string; verdict: Promise<ValidationResult | null> }>();
@@ -55,27 +57,31 @@ export class ReviewService {
   private async side(serverId: number): Promise<ServerSide> {
     const server = await this.db.getRepository(DhcpServer).findOneByOrFail({ id: serverId });
     const scopes = await this.db.getRepository(Scope).find({ where: { serverId }, order: { id: 'ASC' } });
-    const seenHash = await new FileStates(this.db.manager).hash(serverId, server.configPath);
     const files = this.files.filesOf(server);
-    let content: Buffer | null;
+    let tree: ConfigTree;
     try {
-      content = await files.read(server.configPath);
+      tree = await readTree(server, files, this.files.models, (path) => files.read(path));
     } catch (e) {
-      return { server, scopes, model: null, verdict: null, hash: null, seenHash, readError: e instanceof Error ? e.message : String(e) };
+      return { server, scopes, model: null, verdict: null, drifted: [], readError: e instanceof Error ? e.message : String(e) };
     }
-    if (content === null) return { server, scopes, model: null, verdict: null, hash: sha256(''), seenHash, readError: 'the file does not exist' };
-    const hash = sha256(content);
-    const model = this.files.models.model(server.configPath, content, hash);
-    return { server, scopes, model, verdict: await this.verdict(server, content, hash), hash, seenHash, readError: null };
+    const states = new FileStates(this.db.manager);
+    const drifted: string[] = [];
+    for (const f of tree.files) {
+      const seen = await states.hash(serverId, f.path);
+      if (seen !== null && seen !== f.hash) drifted.push(f.path);
+    }
+    if (tree.files[0].bytes === null) return { server, scopes, model: null, verdict: null, drifted, readError: 'the file does not exist' };
+    return { server, scopes, model: treeModel(tree.files), verdict: await this.verdict(server, tree), drifted, readError: null };
   }
 
-  private verdict(server: DhcpServer, content: Buffer, hash: string): Promise<ValidationResult | null> {
+  private verdict(server: DhcpServer, tree: ConfigTree): Promise<ValidationResult | null> {
+    const hash = sha256(tree.files.map((f) => `${f.path}\0${f.hash}`).join('\n'));
     const cached = this.verdicts.get(server.configPath);
     if (cached?.hash === hash) return cached.verdict;
-    // A dhcpd that cannot be run says nothing about the file; it is asked again next time.
+    // A dhcpd that cannot be run says nothing about the files; it is asked again next time.
     const verdict = this.files
       .filesOf(server)
-      .validate(server.configPath, new Map([[server.configPath, content.toString('utf8')]]))
+      .validate(tree.main, treeTexts(tree))
       .catch(() => {
         this.verdicts.delete(server.configPath);
         return null;

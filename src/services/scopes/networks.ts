@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { ConfigModel } from '../../config-sync';
+import type { TreeModel } from '../../config-sync';
 import { Scope } from '../../entities';
 import { ConflictError } from '../../errors';
 import { Cidr, overlaps, parseCidr } from '../../net/ipv4';
@@ -21,8 +21,8 @@ export async function checkNetworkFree(tx: EntityManager, serverId: number, serv
   }
 }
 
-/** The same rule against the file itself: a subnet added by hand and not synced yet counts too. */
-export function checkNetworkFreeInFile(model: ConfigModel, serverName: string, cidr: Cidr): void {
+/** The same rule against the files themselves: a subnet added by hand and not synced yet counts too. */
+export function checkNetworkFreeInFile(model: TreeModel, serverName: string, cidr: Cidr): void {
   const network = firstOverlap(cidr, model.subnets.map((s) => s.network));
-  if (network !== undefined) throw new ConflictError(`${cidr.text} overlaps subnet ${network} in the file of server "${serverName}"; run syncServer to see it`);
+  if (network !== undefined) throw new ConflictError(`${cidr.text} overlaps subnet ${network} in the files of server "${serverName}"; run syncServer to see it`);
 }

@@ -49,7 +49,7 @@ export class ScopeService {
       const rel = scope.failoverRelationshipId !== null ? await m.tx.findOneByOrFail(FailoverRelationship, { id: scope.failoverRelationshipId }) : null;
       const pair = rel ? await loadPair(m, rel) : null;
       const model = await m.changes.model(server);
-      const subnet = await subnetIn(m, model, scope, server);
+      const subnet = subnetIn(model, scope, server);
       const existing = [...subnet.ranges, ...subnet.pools.flatMap((p) => p.ranges)].map((r) => ({ start: r.start, end: r.end }));
       const ranges = checkRanges(cidrInput(scope.network, 'network'), input.ranges ?? [], existing);
       const targets: { scope: Scope; server: typeof server }[] = [{ scope, server }];
@@ -62,7 +62,7 @@ export class ScopeService {
       }
       let created: Pool | null = null;
       for (const t of targets) {
-        const subnetThere = await subnetIn(m, await m.changes.model(t.server), t.scope, t.server);
+        const subnetThere = subnetIn(await m.changes.model(t.server), t.scope, t.server);
         (await m.changes.editor(t.server)).addPool(subnetThere, { ranges, failoverPeer: rel?.name ?? null });
         const position = (await poolsOf(m.tx, t.scope.id)).length;
         const pool = await m.tx.save(Pool, m.tx.create(Pool, { scopeId: t.scope.id, position, ranges }));
@@ -81,7 +81,7 @@ export class ScopeService {
         throw new ConflictError(`scope ${scope.globalId} (${scope.network}) is in failover relationship "${rel.name}"; take it out first (removeScopesFromFailoverRelationship)`);
       }
       const server = await serverById(m.tx, scope.serverId);
-      (await m.changes.editor(server)).removeSubnet(await subnetIn(m, await m.changes.model(server), scope, server));
+      (await m.changes.editor(server)).removeSubnet(subnetIn(await m.changes.model(server), scope, server));
       // Its pools go with it (ON DELETE CASCADE).
       await m.tx.delete(Scope, scope.id);
       return scope.globalId;
@@ -112,8 +112,8 @@ export class ScopeService {
         m.changes.writeFirst(pair.secondary);
       }
       for (const t of targets) {
-        const block = (await subnetIn(m, await m.changes.model(t.server), t.scope, t.server)).pools.find((p) => sameRanges(p.ranges, t.pool.ranges));
-        if (!block) throw new ConflictError(`pool ${t.pool.globalId} of scope ${t.scope.network} is no longer in the file of server "${t.server.name}"; run syncServer first`);
+        const block = subnetIn(await m.changes.model(t.server), t.scope, t.server).pools.find((p) => sameRanges(p.ranges, t.pool.ranges));
+        if (!block) throw new ConflictError(`pool ${t.pool.globalId} of scope ${t.scope.network} is no longer in the files of server "${t.server.name}"; run syncServer first`);
         (await m.changes.editor(t.server)).removePool(block);
         await m.tx.delete(Pool, t.pool.id);
         // Positions stay 0..n-1 in file order (addPool appends at the count).

@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import type { ConfigModel } from '../../config-sync';
+import type { TreeModel } from '../../config-sync';
 import { insertScopes, replacePoolsOfServer, type ScopeRow } from '../../db/rows';
 import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
 import { FailoverRole, roleIn, type IpRange } from '../../domain';
 import { DEFAULTS, valuesFromDeclaration } from '../failover/values';
 
 /** What a server's files declare that the gateway imports (of the main file and every included one). */
-export type Declarations = Pick<ConfigModel, 'subnets' | 'peers'>;
+export type Declarations = Pick<TreeModel, 'subnets' | 'peers'>;
 
 /**
  * Reads what a server's files declare into the database: its subnets (as scopes), their pools and ranges,

@@ -1,5 +1,6 @@
 import { checkCurrentFile, readOrFail, unreadableFile, type ChangeSetDeps } from '../../config-sync/apply/change-set';
 import { readTree, type ConfigTree } from '../../config-sync/apply/config-tree';
+import { treeModel } from '../../config-sync/apply/tree-model';
 import { FileStates } from '../../db/file-states';
 import type { Settings } from '../../config';
 import { Transport, type AddServerInput } from '../../domain';
@@ -126,5 +127,5 @@ function declarations(server: DhcpServer, tree: ConfigTree): Declarations | null
   if (tree.files[0].bytes === null) return null;
   const bad = tree.files.find((f) => f.model.errors.length > 0);
   if (bad) throw unreadableFile(server, bad.model);
-  return { subnets: tree.files.flatMap((f) => f.model.subnets), peers: tree.files.flatMap((f) => f.model.peers) };
+  return treeModel(tree.files);
 }

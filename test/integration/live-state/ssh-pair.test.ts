@@ -1,7 +1,9 @@
 /**
  * A failover pair configured over SSH only: each lab namespace (demo/netns-lab.ts) runs a real OpenSSH sshd
  * (demo/sshd.ts) and, started by the reload command that the gateway runs over SSH, a real dhcpd on the files
- * the gateway wrote over SFTP. Both reach normal; then a changed host key, a missing pin, an sshd stopped in the
+ * the gateway wrote over SFTP. Each server's subnet lives in a file its main file includes (by absolute path,
+ * as dhcpd itself is started elsewhere than in the file's folder), so the edits of the subnets land in the
+ * included files over SFTP. Both reach normal; then a changed host key, a missing pin, an sshd stopped in the
  * middle of a change and a full remote disk each leave every file on both machines byte-identical, with the
  * right code. Needs root, iproute2, dhcpd and sshd; elsewhere skipped.
  */
@@ -26,8 +28,17 @@ run('a failover pair configured over SSH only', () => {
   let fullDisk: string | undefined;
   const rootOf = (s: PairServer) => path.join(lab!.workDir, `${s.node}-etc-dhcp`);
   const fileOf = (s: PairServer) => path.join(rootOf(s), s.configFile);
+  const includedOf = (s: PairServer) => path.join(rootOf(s), `${s.node}-subnets.conf`);
   const hold = () => path.join(lab!.workDir, 'hold');
-  const snapshot = () => [PRIMARY, SECONDARY].map((s) => readFileSync(fileOf(s), 'utf8'));
+  const snapshot = () => [PRIMARY, SECONDARY].flatMap((s) => [fileOf(s), includedOf(s)].map((f) => readFileSync(f, 'utf8')));
+
+  /** The lab's base file with its subnet moved into the included file. */
+  function writeSplitConfig(s: PairServer): void {
+    const base = baseConfig(s);
+    const at = base.indexOf('subnet 198.51.100.0');
+    writeFileSync(fileOf(s), `${base.slice(0, at)}include "${includedOf(s)}";\n`);
+    writeFileSync(includedOf(s), base.slice(at));
+  }
 
   /** The reload command: (re)starts dhcpd in the node's namespace; the secondary's waits while `hold` exists. */
   function reloadScript(s: PairServer): string {
@@ -54,7 +65,7 @@ run('a failover pair configured over SSH only', () => {
         execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', rootOf(s)]);
         fullDisk = rootOf(s);
       }
-      writeFileSync(fileOf(s), baseConfig(s));
+      writeSplitConfig(s);
       const d = await Sshd.start({ listen: lab.address(s.node), port: 22, netns: lab.netns(s.node) });
       sshd.set(s.node, d);
       servers[s.name] = {
@@ -86,8 +97,14 @@ run('a failover pair configured over SSH only', () => {
     const started = Date.now();
     await configurePair(gql, lab!, () => {}, { transport: 'SSH' });
     const { servers } = await gql<{ servers: { name: string; transport: string; configFiles: string[] }[] }>('{ servers { name transport configFiles } }');
-    expect(servers).toEqual([PRIMARY, SECONDARY].map((s) => ({ name: s.name, transport: 'SSH', configFiles: [fileOf(s)] })));
-    for (const s of [PRIMARY, SECONDARY]) expect(readFileSync(fileOf(s), 'utf8')).toContain(`failover peer "${RELATIONSHIP}"`);
+    expect(servers).toEqual([PRIMARY, SECONDARY].map((s) => ({ name: s.name, transport: 'SSH', configFiles: [fileOf(s), includedOf(s)] })));
+    for (const s of [PRIMARY, SECONDARY]) {
+      // the declaration goes into the main file, before the include; the pools' statements into the included file
+      const main = readFileSync(fileOf(s), 'utf8');
+      expect(main.indexOf(`failover peer "${RELATIONSHIP}" {`)).toBeGreaterThan(-1);
+      expect(main.indexOf(`failover peer "${RELATIONSHIP}" {`)).toBeLessThan(main.indexOf('include "'));
+      expect(readFileSync(includedOf(s), 'utf8')).toContain(`  pool {\n    failover peer "${RELATIONSHIP}";\n`);
+    }
     const { live } = await waitForLiveState(gql, bothNormal, 60_000);
     expect(bothNormal(live)).toBe(true);
     console.log(`ssh pair: both normal ${Date.now() - started} ms after the first addServer`);

@@ -48,6 +48,10 @@ const FIXTURE_COUNTS: Record<string, Counts & { dhcpdAccepts: boolean }> = {
   'malformed.conf': { subnets: 2, pools: 1, ranges: 2, peers: [], dhcpdAccepts: false },
   'include-secondary-noeol.conf': { subnets: 1, pools: 1, ranges: 1, peers: ['lab'], dhcpdAccepts: true },
   'included-voice.conf': { subnets: 1, pools: 2, ranges: 2, peers: [], dhcpdAccepts: true },
+  'include-primary.conf': { subnets: 0, pools: 0, ranges: 0, peers: [], dhcpdAccepts: true },
+  'included-office.conf': { subnets: 1, pools: 1, ranges: 1, peers: [], dhcpdAccepts: true },
+  'include-secondary.conf': { subnets: 0, pools: 0, ranges: 0, peers: [], dhcpdAccepts: true },
+  'included-office-copy.conf': { subnets: 1, pools: 1, ranges: 1, peers: [], dhcpdAccepts: true },
 };
 
 function countsOf(text: string): Counts {

@@ -8,7 +8,7 @@ import type { PairInput, ServerSide } from '../../../src/review';
 import { reviewPair } from '../../../src/review';
 
 const NOW = new Date('2026-05-01T12:00:00.000Z');
-const side = (id: number, name: string): ServerSide => ({ server: { id, name } as DhcpServer, model: null, readError: null, verdict: null, hash: null, seenHash: null, scopes: [] });
+const side = (id: number, name: string): ServerSide => ({ server: { id, name } as DhcpServer, model: null, readError: null, verdict: null, drifted: [], scopes: [] });
 const peer = (state: string | null, sinceSecondsAgo: number): PeerLiveState & PeerStateHistory => ({
   reachable: state !== null,
   state,
