@@ -124,7 +124,7 @@ function peerDeclaration(name: string, role: 'primary' | 'secondary', address: s
 /**
  * Servers whose declarations live in included files (test/fixtures/dhcpd): dhcp-p and dhcp-q, a pair whose
  * office network sits in an included file on each side; dhcp-r, a secondary with a main file only; dhcp-s,
- * the secondary fixture whose voice VLAN is included. Each one's reload hook writes its name to a log and
+ * the secondary fixture whose voice VLAN is included; dhcp-x, whose dhcp-x.conf each test writes. Each one's reload hook writes its name to a log and
  * fails while a file fail-<name> exists.
  */
 describeWithDhcpd('edits of declarations held in included files', () => {
@@ -133,6 +133,7 @@ describeWithDhcpd('edits of declarations held in included files', () => {
     'dhcp-q': { address: '198.18.0.2', configPath: 'include-secondary.conf' },
     'dhcp-r': { address: '198.18.0.3', configPath: 'dhcp-r.conf' },
     'dhcp-s': { address: '198.18.0.2', configPath: 'include-secondary-noeol.conf' },
+    'dhcp-x': { address: '198.18.0.4', configPath: 'dhcp-x.conf' },
   };
   type Name = keyof typeof SERVERS;
   let site: Site;
@@ -320,6 +321,19 @@ describeWithDhcpd('edits of declarations held in included files', () => {
     expect((await site.ok(`{ failoverRelationship(name: "pq") { status } }`)).failoverRelationship.status).toBe('EMPTY');
     expect((await site.ok(`{ servers { drift { detectedAt } } }`)).servers).toEqual([{ drift: null }, { drift: null }]);
   });
+  test('a file included twice is one file of the tree: its subnets are imported, reviewed and edited once', async () => {
+    writeFileSync(path.join(site.configRoot, 'included-lab.conf'), '# the lab network, without pools\nsubnet 198.18.7.0 netmask 255.255.255.0 {\n  option routers 198.18.7.1;\n}\n');
+    writeFileSync(path.join(site.configRoot, 'dhcp-x.conf'), 'authoritative;\ninclude "included-lab.conf";\n# again, by mistake: dhcpd only warns\ninclude "included-lab.conf";\n');
+    await expect(validateTree(DHCPD!, path.join(site.configRoot, 'dhcp-x.conf'), new Map(['dhcp-x.conf', 'included-lab.conf'].map((f) => [path.join(site.configRoot, f), read(f)])))).resolves.toMatchObject({ ok: true });
+    const { addServer } = await site.ok(ADD, { input: { name: 'dhcp-x', ...SERVERS['dhcp-x'] } });
+    expect(addServer.configFiles).toEqual(['dhcp-x.conf', 'included-lab.conf'].map((f) => path.join(site.configRoot, f)));
+    expect(addServer.scopes).toEqual([{ network: '198.18.7.0/24', pools: [] }]);
+    expect((await site.ok(`{ server(name: "dhcp-x") { problems { code message } } }`)).server.problems).toEqual([]);
+    await audited(DELETE_SCOPE, { id: (await site.ids())['dhcp-x 198.18.7.0/24'] });
+    expect(read('included-lab.conf')).toBe('# the lab network, without pools\n');
+    expect((await site.ok(`{ server(name: "dhcp-x") { scopes { network } } }`)).server.scopes).toEqual([]);
+  });
+
 });
 
 describe('validateTree', () => {

@@ -284,8 +284,7 @@ export class ChangeSet {
       // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
       const unreadable = tree.files.find((f) => f.model.errors.length > 0);
       if (unreadable) throw unreadableFile(server, unreadable.model);
-      const edits = new Map<string, FileEdit>();
-      for (const f of tree.files) if (!edits.has(f.path)) edits.set(f.path, { path: f.path, original: f.bytes, read: f.model, model: f.model, editor: null });
+      const edits = new Map(tree.files.map((f): [string, FileEdit] => [f.path, { path: f.path, original: f.bytes, read: f.model, model: f.model, editor: null }]));
       e = { server, files, tree, edits, view: null, editor: null };
       this.edits.set(server.id, e);
     }
