@@ -1,7 +1,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sha256 } from '../../src/config-sync';
 import { validateTree } from '../../src/config-sync/apply/validate';
+import { FileStates } from '../../src/db/file-states';
 import { DHCPD, describeWithDhcpd } from '../helpers/dhcpd';
 import { ADD_POOL, ADD_SCOPES, CREATE_REL, CREATE_SCOPE, DELETE_SCOPE, MODIFY_REL, REMOVE_POOL, REMOVE_SCOPES, SYNC, addServer } from '../helpers/operations';
 import { Site, type GraphQLResponse } from '../helpers/site';
@@ -334,6 +336,42 @@ describeWithDhcpd('edits of declarations held in included files', () => {
     expect((await site.ok(`{ server(name: "dhcp-x") { scopes { network } } }`)).server.scopes).toEqual([]);
   });
 
+  test('deleteScope of a subnet holding an include forgets that file: changed afterwards, it is no drift anywhere and changes go on', async () => {
+    writeFileSync(path.join(site.configRoot, 'included-lab-options.conf'), 'option domain-name "lab.example.net";\n');
+    writeFileSync(
+      path.join(site.configRoot, 'dhcp-x.conf'),
+      'authoritative;\nsubnet 198.18.5.0 netmask 255.255.255.0 {\n  include "included-lab-options.conf";\n  pool {\n    range 198.18.5.10 198.18.5.20;\n  }\n}\nsubnet 198.18.6.0 netmask 255.255.255.0 {\n  option routers 198.18.6.1;\n}\n',
+    );
+    await register('dhcp-x');
+    const before = site.snapshotFiles();
+    await audited(DELETE_SCOPE, { id: (await site.ids())['dhcp-x 198.18.5.0/24'] });
+    expect(changedFiles(before, site.snapshotFiles())).toEqual(['dhcp-x.conf']);
+    expect((await site.ok(`{ server(name: "dhcp-x") { configFiles } }`)).server.configFiles).toEqual([path.join(site.configRoot, 'dhcp-x.conf')]);
+    // the file is no server's any more: an operator may change it or reuse it
+    writeFileSync(path.join(site.configRoot, 'included-lab-options.conf'), 'option domain-name "other.example.net";\n');
+    expect((await site.ok(`{ server(name: "dhcp-x") { drift { files { path } } problems { code } } }`)).server).toEqual({ drift: null, problems: [] });
+    await site.ok(CREATE_SCOPE, { input: { server: 'dhcp-x', network: '198.18.8.0/24', pools: [] } });
+  });
+
+  test('a file out of the tree that the gateway still keeps a last-seen state of, changed, is drift alike for drift, the review and mutations, until syncServer', async () => {
+    writeFileSync(path.join(site.configRoot, 'dhcp-x.conf'), 'authoritative;\nsubnet 198.18.6.0 netmask 255.255.255.0 {\n  option routers 198.18.6.1;\n}\n');
+    await register('dhcp-x');
+    // the state a deleteScope of a subnet holding an include left behind before such states were forgotten
+    const options = path.join(site.configRoot, 'included-lab-options.conf');
+    const [x] = await site.gateway.db.query(`SELECT id FROM dhcp_server WHERE name = 'dhcp-x'`);
+    await new FileStates(site.gateway.db.manager).record(x.id, options, sha256('option domain-name "lab.example.net";\n'), 'option domain-name "lab.example.net";\n');
+    writeFileSync(options, 'option domain-name "other.example.net";\n');
+    const { server } = await site.ok(`{ server(name: "dhcp-x") { drift { files { path } } problems { code message } } }`);
+    expect(server.drift.files).toEqual([{ path: options }]);
+    expect(server.problems.map((p: { code: string }) => p.code)).toEqual(['DRIFT']);
+    expect(server.problems[0].message).toContain(`the file ${options} of server "dhcp-x" was changed`);
+    const before = await site.snapshot();
+    const refused = await site.refused(CREATE_SCOPE, { input: { server: 'dhcp-x', network: '198.18.8.0/24', pools: [] } });
+    expect([refused.code, refused.message]).toEqual(['CONFLICT', expect.stringContaining(options)]);
+    expect(await site.snapshot()).toEqual(before);
+    await site.ok(SYNC, { name: 'dhcp-x' });
+    expect((await site.ok(`{ server(name: "dhcp-x") { drift { files { path } } problems { code } } }`)).server).toEqual({ drift: null, problems: [] });
+  });
 });
 
 describe('validateTree', () => {

@@ -60,7 +60,7 @@ export class MutationRunner {
           for (const s of fresh) locked.add(s.id);
         };
         const states = new FileStates(tx);
-        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s, path) => states.hash(s.id, path) });
+        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s) => states.lastSeen(s.id) });
         const value = await work({ tx, changes: changeSet, lock });
         if (dryRun) {
           changes = await changeSet.validate();
@@ -80,6 +80,8 @@ export class MutationRunner {
           throw e instanceof RestoreFailedError ? e.failure : e;
         }
         for (const c of written.changes) await states.record(c.server.id, c.path, sha256(c.after), c.after);
+        // A file the change took out of a server's tree (an include deleted with its subnet) is that server's no more.
+        for (const server of new Map(written.changes.map((c) => [c.server.id, c.server])).values()) await states.forgetOthers(server.id, changeSet.treeAfter(server));
         if (entry !== null) await journal.markCommitted(tx, entry);
         if (audit) await recordSuccess(tx, audit, changes.map(auditedChange));
         try {

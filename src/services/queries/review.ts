@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { sha256, treeModel, type ValidationResult } from '../../config-sync';
 import type { ChangeSetDeps } from '../../config-sync/apply/change-set';
 import { readTree, treeTexts, type ConfigTree } from '../../config-sync/apply/config-tree';
+import { driftedFiles } from '../../config-sync/apply/drifted-files';
 import { FileStates } from '../../db/file-states';
 import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
 import { reviewPair, reviewServer, type ConfigProblem, type ServerSide } from '../../review';
@@ -57,18 +58,16 @@ export class ReviewService {
   private async side(serverId: number): Promise<ServerSide> {
     const server = await this.db.getRepository(DhcpServer).findOneByOrFail({ id: serverId });
     const scopes = await this.db.getRepository(Scope).find({ where: { serverId }, order: { id: 'ASC' } });
+    const seen = await new FileStates(this.db.manager).lastSeen(serverId);
     const files = this.files.filesOf(server);
     let tree: ConfigTree;
+    let drifted: string[];
     try {
       tree = await readTree(server, files, this.files.models, (path) => files.read(path));
+      const now = new Map(tree.files.map((f) => [f.path, f.bytes]));
+      drifted = (await driftedFiles(seen, async (path) => (now.has(path) ? (now.get(path) ?? null) : files.read(path)))).map((f) => f.path);
     } catch (e) {
       return { server, scopes, model: null, verdict: null, drifted: [], readError: e instanceof Error ? e.message : String(e) };
-    }
-    const states = new FileStates(this.db.manager);
-    const drifted: string[] = [];
-    for (const f of tree.files) {
-      const seen = await states.hash(serverId, f.path);
-      if (seen !== null && seen !== f.hash) drifted.push(f.path);
     }
     if (tree.files[0].bytes === null) return { server, scopes, model: null, verdict: null, drifted, readError: 'the file does not exist' };
     return { server, scopes, model: treeModel(tree.files), verdict: await this.verdict(server, tree), drifted, readError: null };
