@@ -11,6 +11,11 @@ export class FileStates {
     return new Map(rows.map((r) => [r.path, r.sha256]));
   }
 
+  /** The paths of the files of these servers (server id, path), texts not read. */
+  paths(serverIds: number[]): Promise<Pick<FileState, 'serverId' | 'path'>[]> {
+    return this.tx.find(FileState, { select: { serverId: true, path: true }, where: { serverId: In(serverIds) } });
+  }
+
   forServer(serverId: number): Promise<FileState[]> {
     return this.tx.findBy(FileState, { serverId });
   }

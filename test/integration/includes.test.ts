@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sha256 } from '../../src/config-sync';
@@ -323,6 +323,51 @@ describeWithDhcpd('edits of declarations held in included files', () => {
     expect((await site.ok(`{ failoverRelationship(name: "pq") { status } }`)).failoverRelationship.status).toBe('EMPTY');
     expect((await site.ok(`{ servers { drift { detectedAt } } }`)).servers).toEqual([{ drift: null }, { drift: null }]);
   });
+  test("a server whose tree takes in a file of another server's tree is refused at addServer, naming both servers and the file, through a symlink too", async () => {
+    await register('dhcp-p');
+    symlinkSync('included-office.conf', path.join(site.configRoot, 'office-link.conf'));
+    for (const include of ['included-office.conf', 'office-link.conf']) {
+      writeFileSync(path.join(site.configRoot, 'dhcp-x.conf'), `authoritative;\ninclude "${include}";\n`);
+      const before = await site.snapshot();
+      const refused = await site.refused(ADD, { input: { name: 'dhcp-x', ...SERVERS['dhcp-x'] } });
+      expect(refused.code).toBe('CONFLICT');
+      expect(refused.message).toContain(`the file ${path.join(site.configRoot, include)} of server "dhcp-x" is also a file of server "dhcp-p"`);
+      expect(refused.message).toContain(path.join(site.configRoot, 'included-office.conf'));
+      expect(await site.snapshot()).toEqual(before);
+    }
+  });
+
+  test("syncServer refuses a tree that took in a file of another server's tree, and changes nothing", async () => {
+    await register('dhcp-p', 'dhcp-r');
+    writeFileSync(path.join(site.configRoot, 'dhcp-r.conf'), `${read('dhcp-r.conf')}include "included-office.conf";\n`);
+    const before = await site.snapshot();
+    const refused = await site.refused(SYNC, { name: 'dhcp-r' });
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toContain(`the file ${path.join(site.configRoot, 'included-office.conf')} of server "dhcp-r" is also a file of server "dhcp-p"`);
+    expect(await site.snapshot()).toEqual(before);
+    // what the operator changed is still drift: not taken over
+    expect((await site.ok(`{ server(name: "dhcp-r") { drift { files { path } } } }`)).server.drift.files).toEqual([{ path: path.join(site.configRoot, 'dhcp-r.conf') }]);
+  });
+
+  test("an edit of a file that another server's last-seen state holds too is refused, nothing written; the server's other files can still change", async () => {
+    await register('dhcp-p', 'dhcp-r');
+    // as a registration from before the rule (or two at once) would have left it: dhcp-r's tree takes in dhcp-p's office file
+    const office = path.join(site.configRoot, 'included-office.conf');
+    writeFileSync(path.join(site.configRoot, 'dhcp-r.conf'), `${read('dhcp-r.conf')}include "included-office.conf";\n`);
+    await site.markSeen('dhcp-r');
+    const [r] = await site.gateway.db.query(`SELECT id FROM dhcp_server WHERE name = 'dhcp-r'`);
+    await new FileStates(site.gateway.db.manager).record(r.id, office, sha256(read('included-office.conf')), read('included-office.conf'));
+    const ids = await site.ids();
+    const before = await site.snapshot();
+    const refused = await site.refused(ADD_POOL, { input: { scopeId: ids['dhcp-p 198.18.4.0/24'], ranges: [{ start: '198.18.4.10', end: '198.18.4.20' }] } });
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toContain(`the file ${office} of server "dhcp-p" is also a file of server "dhcp-r"`);
+    expect(await site.snapshot()).toEqual(before);
+    before.files = site.snapshotFiles();
+    await site.ok(CREATE_SCOPE, { input: { server: 'dhcp-p', network: '198.18.9.0/24', pools: [] } });
+    expect(changedFiles(before.files, site.snapshotFiles())).toEqual(['include-primary.conf']);
+  });
+
   test('a file included twice is one file of the tree: its subnets are imported, reviewed and edited once', async () => {
     writeFileSync(path.join(site.configRoot, 'included-lab.conf'), '# the lab network, without pools\nsubnet 198.18.7.0 netmask 255.255.255.0 {\n  option routers 198.18.7.1;\n}\n');
     writeFileSync(path.join(site.configRoot, 'dhcp-x.conf'), 'authoritative;\ninclude "included-lab.conf";\n# again, by mistake: dhcpd only warns\ninclude "included-lab.conf";\n');

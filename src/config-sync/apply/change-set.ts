@@ -28,6 +28,8 @@ export interface MutationGuard {
   lock(server: ServerRef): Promise<void>;
   /** The hash of each of the server's files as the gateway last read or wrote it (src/db/file-states.ts). */
   lastSeen(server: ServerRef): Promise<LastSeen>;
+  /** Refuses (CONFLICT) to write files of the server that another registered server's tree holds too. */
+  refuseShared(server: ServerRef, paths: string[]): Promise<void>;
 }
 
 /** One file of a server's tree in this change. */
@@ -187,6 +189,7 @@ export class ChangeSet {
   /** The candidates, each server's validated. */
   private async checked(): Promise<Candidate[]> {
     const candidates = this.candidates();
+    for (const { edit, files } of candidates) await this.guard.refuseShared(edit.server, files.map((c) => c.file.path));
     // Wait for every dhcpd run (and its temp folder) before reporting the first failure.
     const checks = await Promise.allSettled(candidates.map((c) => this.check(c)));
     const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -8,6 +8,7 @@ import { unifiedDiff } from '../../config-sync/apply/unified-diff';
 import { FileStates } from '../../db/file-states';
 import type { Writers } from '../../db/writers';
 import type { FileChange as AuditedChange } from '../../entities/file-change';
+import type { SharedFiles } from '../servers/shared-files';
 
 /** What a mutation's work gets: its transaction, the file side of its change, and the servers' locks. */
 export interface MutationTx {
@@ -22,6 +23,7 @@ export interface RunnerDeps {
   writers: Writers;
   journal: Journal;
   files: ChangeSetDeps;
+  sharedFiles: SharedFiles;
   log(line: string): void;
 }
 
@@ -44,7 +46,7 @@ export class MutationRunner {
   }
 
   async run<T>(work: (m: MutationTx) => Promise<T>): Promise<T> {
-    const { db, writers, journal, files, log } = this.deps;
+    const { db, writers, journal, files, sharedFiles, log } = this.deps;
     const audit = this.caller.auditRecord;
     const dryRun = this.caller.dryRun === true;
     let changes: FileChange[] = [];
@@ -60,7 +62,7 @@ export class MutationRunner {
           for (const s of fresh) locked.add(s.id);
         };
         const states = new FileStates(tx);
-        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s) => states.lastSeen(s.id) });
+        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s) => states.lastSeen(s.id), refuseShared: (s, paths) => sharedFiles.refuse(tx, s, paths) });
         const value = await work({ tx, changes: changeSet, lock });
         if (dryRun) {
           changes = await changeSet.validate();
