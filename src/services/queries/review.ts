@@ -10,11 +10,12 @@ import type { LiveStateService } from '../failover/live-state';
 
 /**
  * The consistency review (src/review) fed from the servers' current files (every file of each tree), the
- * database and the live state. `dhcpd -t` of a current tree is run once per content: its verdict is kept by
- * the main file's path and the SHA-256 of every file.
+ * database and the live state. `dhcpd -t` of a current tree is run once per content: its verdict is kept per
+ * server, with the SHA-256 of every file.
  */
 export class ReviewService {
-  private readonly verdicts = new Map<string, { hash: string; verdict: Promise<ValidationResult | null> }>();
+  /** By server id: two SSH servers may have files of one path, each checked by its own dhcpd. */
+  private readonly verdicts = new Map<number, { hash: string; verdict: Promise<ValidationResult | null> }>();
 
   constructor(
     private readonly db: DataSource,
@@ -75,17 +76,17 @@ export class ReviewService {
 
   private verdict(server: DhcpServer, tree: ConfigTree): Promise<ValidationResult | null> {
     const hash = sha256(tree.files.map((f) => `${f.path}\0${f.hash}`).join('\n'));
-    const cached = this.verdicts.get(server.configPath);
+    const cached = this.verdicts.get(server.id);
     if (cached?.hash === hash) return cached.verdict;
     // A dhcpd that cannot be run says nothing about the files; it is asked again next time.
     const verdict = this.files
       .filesOf(server)
       .validate(tree.main, treeTexts(tree))
       .catch(() => {
-        this.verdicts.delete(server.configPath);
+        this.verdicts.delete(server.id);
         return null;
       });
-    this.verdicts.set(server.configPath, { hash, verdict });
+    this.verdicts.set(server.id, { hash, verdict });
     return verdict;
   }
 }
