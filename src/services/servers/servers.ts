@@ -116,7 +116,7 @@ export class ServerService {
   }
 }
 
-/** The subnets and peers of every file of the tree, in dhcpd's reading order; null when the main file does not exist. A file the parser cannot read is refused. */
+/** The subnets and peers of every file of the tree, file by file; null when the main file does not exist. A file the parser cannot read is refused. */
 function declarations(server: DhcpServer, tree: ConfigTree): Declarations | null {
   if (tree.files[0].bytes === null) return null;
   const bad = tree.files.find((f) => f.model.errors.length > 0);
