@@ -37,6 +37,7 @@ import { SshConnections, SshFiles } from './transport/ssh';
 import { createSchema } from './schema';
 import { createServices, ServicesFor } from './services';
 import { serveSubscriptions } from './subscriptions';
+import { SharedFiles } from './services/servers/shared-files';
 import { UtilizationService } from './services/utilization';
 
 export interface Gateway {
@@ -76,7 +77,7 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
     return new SshFiles(ssh, hooks.ssh && host ? { ...hooks.ssh, host } : null, hooks);
   };
   const files = { filesOf, models: new ModelCache(), metrics };
-  const runnerDeps = { db, writers: new Writers(db), journal: new Journal(journalDb), files, log };
+  const runnerDeps = { db, writers: new Writers(db), journal: new Journal(journalDb), files, sharedFiles: new SharedFiles(settings), log };
   // Before serving: a change that a killed process left half-applied is undone (and audited as RECOVERED).
   await recoverOpenChanges({ ...runnerDeps, filesOf: files.filesOf });
   const services = createServices(runnerDeps, readDb, settings, metrics);

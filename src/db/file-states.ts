@@ -5,9 +5,15 @@ import { FileState } from '../entities';
 export class FileStates {
   constructor(private readonly tx: EntityManager) {}
 
-  /** The file's hash as last seen, or null when the gateway has no record of it yet (its text is not read: 2 MB). */
-  async hash(serverId: number, path: string): Promise<string | null> {
-    return (await this.tx.findOne(FileState, { select: { sha256: true }, where: { serverId, path } }))?.sha256 ?? null;
+  /** Path → hash of each of the server's files as last seen, by path (their texts are not read: 2 MB each). */
+  async lastSeen(serverId: number): Promise<Map<string, string>> {
+    const rows = await this.tx.find(FileState, { select: { path: true, sha256: true }, where: { serverId }, order: { path: 'ASC' } });
+    return new Map(rows.map((r) => [r.path, r.sha256]));
+  }
+
+  /** The paths of the files of these servers (server id, path), texts not read. */
+  paths(serverIds: number[]): Promise<Pick<FileState, 'serverId' | 'path'>[]> {
+    return this.tx.find(FileState, { select: { serverId: true, path: true }, where: { serverId: In(serverIds) } });
   }
 
   forServer(serverId: number): Promise<FileState[]> {

@@ -37,7 +37,7 @@ export function createServices(deps: RunnerDeps, readDb: DataSource, settings: S
   return (caller) => {
     const bound = runner.for(caller);
     return {
-      servers: new ServerService(bound, files, settings),
+      servers: new ServerService(bound, files, settings, deps.sharedFiles),
       relationships: new RelationshipService(bound, settings),
       scopes: new ScopeService(bound, settings),
       queries,

@@ -1,7 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sha256 } from '../../src/config-sync';
 import { validateTree } from '../../src/config-sync/apply/validate';
+import { FileStates } from '../../src/db/file-states';
 import { DHCPD, describeWithDhcpd } from '../helpers/dhcpd';
 import { ADD_POOL, ADD_SCOPES, CREATE_REL, CREATE_SCOPE, DELETE_SCOPE, MODIFY_REL, REMOVE_POOL, REMOVE_SCOPES, SYNC, addServer } from '../helpers/operations';
 import { Site, type GraphQLResponse } from '../helpers/site';
@@ -124,7 +126,7 @@ function peerDeclaration(name: string, role: 'primary' | 'secondary', address: s
 /**
  * Servers whose declarations live in included files (test/fixtures/dhcpd): dhcp-p and dhcp-q, a pair whose
  * office network sits in an included file on each side; dhcp-r, a secondary with a main file only; dhcp-s,
- * the secondary fixture whose voice VLAN is included. Each one's reload hook writes its name to a log and
+ * the secondary fixture whose voice VLAN is included; dhcp-x, whose dhcp-x.conf each test writes. Each one's reload hook writes its name to a log and
  * fails while a file fail-<name> exists.
  */
 describeWithDhcpd('edits of declarations held in included files', () => {
@@ -133,6 +135,7 @@ describeWithDhcpd('edits of declarations held in included files', () => {
     'dhcp-q': { address: '198.18.0.2', configPath: 'include-secondary.conf' },
     'dhcp-r': { address: '198.18.0.3', configPath: 'dhcp-r.conf' },
     'dhcp-s': { address: '198.18.0.2', configPath: 'include-secondary-noeol.conf' },
+    'dhcp-x': { address: '198.18.0.4', configPath: 'dhcp-x.conf' },
   };
   type Name = keyof typeof SERVERS;
   let site: Site;
@@ -319,6 +322,100 @@ describeWithDhcpd('edits of declarations held in included files', () => {
     expect(await site.snapshot()).toEqual(before);
     expect((await site.ok(`{ failoverRelationship(name: "pq") { status } }`)).failoverRelationship.status).toBe('EMPTY');
     expect((await site.ok(`{ servers { drift { detectedAt } } }`)).servers).toEqual([{ drift: null }, { drift: null }]);
+  });
+  test("a server whose tree takes in a file of another server's tree is refused at addServer, naming both servers and the file, through a symlink too", async () => {
+    await register('dhcp-p');
+    symlinkSync('included-office.conf', path.join(site.configRoot, 'office-link.conf'));
+    for (const include of ['included-office.conf', 'office-link.conf']) {
+      writeFileSync(path.join(site.configRoot, 'dhcp-x.conf'), `authoritative;\ninclude "${include}";\n`);
+      const before = await site.snapshot();
+      const refused = await site.refused(ADD, { input: { name: 'dhcp-x', ...SERVERS['dhcp-x'] } });
+      expect(refused.code).toBe('CONFLICT');
+      expect(refused.message).toContain(`the file ${path.join(site.configRoot, include)} of server "dhcp-x" is also a file of server "dhcp-p"`);
+      expect(refused.message).toContain(path.join(site.configRoot, 'included-office.conf'));
+      expect(await site.snapshot()).toEqual(before);
+    }
+  });
+
+  test("syncServer refuses a tree that took in a file of another server's tree, and changes nothing", async () => {
+    await register('dhcp-p', 'dhcp-r');
+    writeFileSync(path.join(site.configRoot, 'dhcp-r.conf'), `${read('dhcp-r.conf')}include "included-office.conf";\n`);
+    const before = await site.snapshot();
+    const refused = await site.refused(SYNC, { name: 'dhcp-r' });
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toContain(`the file ${path.join(site.configRoot, 'included-office.conf')} of server "dhcp-r" is also a file of server "dhcp-p"`);
+    expect(await site.snapshot()).toEqual(before);
+    // what the operator changed is still drift: not taken over
+    expect((await site.ok(`{ server(name: "dhcp-r") { drift { files { path } } } }`)).server.drift.files).toEqual([{ path: path.join(site.configRoot, 'dhcp-r.conf') }]);
+  });
+
+  test("an edit of a file that another server's last-seen state holds too is refused, nothing written; the server's other files can still change", async () => {
+    await register('dhcp-p', 'dhcp-r');
+    // as a registration from before the rule (or two at once) would have left it: dhcp-r's tree takes in dhcp-p's office file
+    const office = path.join(site.configRoot, 'included-office.conf');
+    writeFileSync(path.join(site.configRoot, 'dhcp-r.conf'), `${read('dhcp-r.conf')}include "included-office.conf";\n`);
+    await site.markSeen('dhcp-r');
+    const [r] = await site.gateway.db.query(`SELECT id FROM dhcp_server WHERE name = 'dhcp-r'`);
+    await new FileStates(site.gateway.db.manager).record(r.id, office, sha256(read('included-office.conf')), read('included-office.conf'));
+    const ids = await site.ids();
+    const before = await site.snapshot();
+    const refused = await site.refused(ADD_POOL, { input: { scopeId: ids['dhcp-p 198.18.4.0/24'], ranges: [{ start: '198.18.4.10', end: '198.18.4.20' }] } });
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toContain(`the file ${office} of server "dhcp-p" is also a file of server "dhcp-r"`);
+    expect(await site.snapshot()).toEqual(before);
+    before.files = site.snapshotFiles();
+    await site.ok(CREATE_SCOPE, { input: { server: 'dhcp-p', network: '198.18.9.0/24', pools: [] } });
+    expect(changedFiles(before.files, site.snapshotFiles())).toEqual(['include-primary.conf']);
+  });
+
+  test('a file included twice is one file of the tree: its subnets are imported, reviewed and edited once', async () => {
+    writeFileSync(path.join(site.configRoot, 'included-lab.conf'), '# the lab network, without pools\nsubnet 198.18.7.0 netmask 255.255.255.0 {\n  option routers 198.18.7.1;\n}\n');
+    writeFileSync(path.join(site.configRoot, 'dhcp-x.conf'), 'authoritative;\ninclude "included-lab.conf";\n# again, by mistake: dhcpd only warns\ninclude "included-lab.conf";\n');
+    await expect(validateTree(DHCPD!, path.join(site.configRoot, 'dhcp-x.conf'), new Map(['dhcp-x.conf', 'included-lab.conf'].map((f) => [path.join(site.configRoot, f), read(f)])))).resolves.toMatchObject({ ok: true });
+    const { addServer } = await site.ok(ADD, { input: { name: 'dhcp-x', ...SERVERS['dhcp-x'] } });
+    expect(addServer.configFiles).toEqual(['dhcp-x.conf', 'included-lab.conf'].map((f) => path.join(site.configRoot, f)));
+    expect(addServer.scopes).toEqual([{ network: '198.18.7.0/24', pools: [] }]);
+    expect((await site.ok(`{ server(name: "dhcp-x") { problems { code message } } }`)).server.problems).toEqual([]);
+    await audited(DELETE_SCOPE, { id: (await site.ids())['dhcp-x 198.18.7.0/24'] });
+    expect(read('included-lab.conf')).toBe('# the lab network, without pools\n');
+    expect((await site.ok(`{ server(name: "dhcp-x") { scopes { network } } }`)).server.scopes).toEqual([]);
+  });
+
+  test('deleteScope of a subnet holding an include forgets that file: changed afterwards, it is no drift anywhere and changes go on', async () => {
+    writeFileSync(path.join(site.configRoot, 'included-lab-options.conf'), 'option domain-name "lab.example.net";\n');
+    writeFileSync(
+      path.join(site.configRoot, 'dhcp-x.conf'),
+      'authoritative;\nsubnet 198.18.5.0 netmask 255.255.255.0 {\n  include "included-lab-options.conf";\n  pool {\n    range 198.18.5.10 198.18.5.20;\n  }\n}\nsubnet 198.18.6.0 netmask 255.255.255.0 {\n  option routers 198.18.6.1;\n}\n',
+    );
+    await register('dhcp-x');
+    const before = site.snapshotFiles();
+    await audited(DELETE_SCOPE, { id: (await site.ids())['dhcp-x 198.18.5.0/24'] });
+    expect(changedFiles(before, site.snapshotFiles())).toEqual(['dhcp-x.conf']);
+    expect((await site.ok(`{ server(name: "dhcp-x") { configFiles } }`)).server.configFiles).toEqual([path.join(site.configRoot, 'dhcp-x.conf')]);
+    // the file is no server's any more: an operator may change it or reuse it
+    writeFileSync(path.join(site.configRoot, 'included-lab-options.conf'), 'option domain-name "other.example.net";\n');
+    expect((await site.ok(`{ server(name: "dhcp-x") { drift { files { path } } problems { code } } }`)).server).toEqual({ drift: null, problems: [] });
+    await site.ok(CREATE_SCOPE, { input: { server: 'dhcp-x', network: '198.18.8.0/24', pools: [] } });
+  });
+
+  test('a file out of the tree that the gateway still keeps a last-seen state of, changed, is drift alike for drift, the review and mutations, until syncServer', async () => {
+    writeFileSync(path.join(site.configRoot, 'dhcp-x.conf'), 'authoritative;\nsubnet 198.18.6.0 netmask 255.255.255.0 {\n  option routers 198.18.6.1;\n}\n');
+    await register('dhcp-x');
+    // the state a deleteScope of a subnet holding an include left behind before such states were forgotten
+    const options = path.join(site.configRoot, 'included-lab-options.conf');
+    const [x] = await site.gateway.db.query(`SELECT id FROM dhcp_server WHERE name = 'dhcp-x'`);
+    await new FileStates(site.gateway.db.manager).record(x.id, options, sha256('option domain-name "lab.example.net";\n'), 'option domain-name "lab.example.net";\n');
+    writeFileSync(options, 'option domain-name "other.example.net";\n');
+    const { server } = await site.ok(`{ server(name: "dhcp-x") { drift { files { path } } problems { code message } } }`);
+    expect(server.drift.files).toEqual([{ path: options }]);
+    expect(server.problems.map((p: { code: string }) => p.code)).toEqual(['DRIFT']);
+    expect(server.problems[0].message).toContain(`the file ${options} of server "dhcp-x" was changed`);
+    const before = await site.snapshot();
+    const refused = await site.refused(CREATE_SCOPE, { input: { server: 'dhcp-x', network: '198.18.8.0/24', pools: [] } });
+    expect([refused.code, refused.message]).toEqual(['CONFLICT', expect.stringContaining(options)]);
+    expect(await site.snapshot()).toEqual(before);
+    await site.ok(SYNC, { name: 'dhcp-x' });
+    expect((await site.ok(`{ server(name: "dhcp-x") { drift { files { path } } problems { code } } }`)).server).toEqual({ drift: null, problems: [] });
   });
 });
 

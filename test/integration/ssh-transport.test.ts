@@ -216,9 +216,14 @@ run('the SSH transport against a real sshd', () => {
   describe('through the API', () => {
     let site: Site;
     let serversFile: string;
+    // a second sshd of this machine: to the gateway another machine, whose files have the same paths
+    let twin: Sshd;
     beforeAll(async () => {
+      twin = await Sshd.start({ listen: '127.0.0.1', port: await freePort() });
       serversFile = path.join(sshd.dir, 'servers.json');
       const ssh = { host: '127.0.0.1', port: sshd.options.port, user: 'root', privateKeyFile: sshd.clientKeyFile };
+      const refusing = path.join(twin.dir, 'refusing-dhcpd');
+      writeFileSync(refusing, '#!/bin/sh\necho "this dhcpd refuses every configuration"\nexit 1\n', { mode: 0o755 });
       writeFileSync(
         serversFile,
         JSON.stringify({
@@ -226,13 +231,17 @@ run('the SSH transport against a real sshd', () => {
             good: { ssh: { ...ssh, hostKey: sshd.hostKey }, remoteRoot: root, dhcpd: '/usr/sbin/dhcpd' },
             wrongpin: { ssh: { ...ssh, hostKey: 'SHA256:' + 'B'.repeat(43) }, remoteRoot: root },
             nopin: { ssh, remoteRoot: root },
+            twin: { ssh: { ...ssh, port: twin.options.port, privateKeyFile: twin.clientKeyFile, hostKey: twin.hostKey }, remoteRoot: root, dhcpd: refusing },
           },
         }),
       );
       writeFileSync(path.join(root, 'dhcpd.conf'), VALID);
       site = await Site.start({ GATEWAY_SERVERS_FILE: serversFile });
     });
-    afterAll(() => site?.stop());
+    afterAll(async () => {
+      await site?.stop();
+      await twin?.destroy();
+    });
     const add = (name: string, address: string, configPath: string, transport = 'SSH') =>
       `mutation { addServer(input: { name: "${name}", address: "${address}", configPath: ${JSON.stringify(configPath)}, transport: ${transport} }) { name transport configPath configFiles scopes { network } } }`;
     const count = async () => (await site.gateway.db.query('SELECT COUNT(*) AS n FROM dhcp_server'))[0].n as number;
@@ -252,6 +261,19 @@ run('the SSH transport against a real sshd', () => {
       const { addServer } = await site.ok(add('good', '198.51.100.9', 'dhcpd.conf'));
       expect(addServer).toEqual({ name: 'good', transport: 'SSH', configPath: path.join(root, 'dhcpd.conf'), configFiles: [path.join(root, 'dhcpd.conf')], scopes: [{ network: '198.51.100.0/24' }] });
       expect(readFileSync(path.join(root, 'dhcpd.conf'), 'utf8')).toBe(VALID);
+    });
+
+    it("reviews two SSH servers whose files have one path and one content each by its own dhcpd -t: neither takes the other's verdict", async () => {
+      await site.ok(add('twin', '198.51.100.10', 'dhcpd.conf'));
+      const problems = `{ servers { name configPath problems { code message } } }`;
+      const expected = [
+        { name: 'good', configPath: path.join(root, 'dhcpd.conf'), problems: [] },
+        { name: 'twin', configPath: path.join(root, 'dhcpd.conf'), problems: [{ code: 'CURRENT_FILE_INVALID', message: expect.stringContaining('this dhcpd refuses every configuration') }] },
+      ];
+      expect((await site.ok(problems)).servers).toEqual(expected);
+      // asked again (the verdicts kept), and the twin first
+      expect((await site.ok(`{ server(name: "twin") { problems { code } } }`)).server.problems).toEqual([{ code: 'CURRENT_FILE_INVALID' }]);
+      expect((await site.ok(problems)).servers).toEqual(expected);
     });
   });
 });

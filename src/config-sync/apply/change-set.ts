@@ -4,9 +4,10 @@ import { TransportError, type ServerFiles } from '../../transport/server-files';
 import { parseConfig, type ConfigModel } from '../dhcpd/model';
 import { ConfigEditor } from '../edit/config-editor';
 import { readTree, treeTexts, type ConfigTree } from './config-tree';
-import { sha256, type ModelCache } from './model-cache';
+import { driftedFiles, type LastSeen } from './drifted-files';
+import type { ModelCache } from './model-cache';
 import { TreeEditor } from './tree-editor';
-import { treeModel, type TreeModel } from './tree-model';
+import { readingPlaces, treeModel, type TreeModel } from './tree-model';
 
 /** What the change set needs to know of a server. */
 export interface ServerRef {
@@ -25,8 +26,10 @@ export interface ChangeSetDeps {
 export interface MutationGuard {
   /** Takes the server's lock for the rest of the mutation (src/db/writers.ts); called before its files are read. */
   lock(server: ServerRef): Promise<void>;
-  /** The hash the file had when the gateway last read or wrote it (src/db/file-states.ts); null: no record. */
-  lastSeen(server: ServerRef, path: string): Promise<string | null>;
+  /** The hash of each of the server's files as the gateway last read or wrote it (src/db/file-states.ts). */
+  lastSeen(server: ServerRef): Promise<LastSeen>;
+  /** Refuses (CONFLICT) to write files of the server that another registered server's tree holds too. */
+  refuseShared(server: ServerRef, paths: string[]): Promise<void>;
 }
 
 /** One file of a server's tree in this change. */
@@ -147,6 +150,16 @@ export class ChangeSet {
     return (e.view ??= treeModel([...e.edits.values()]));
   }
 
+  /**
+   * The files of the server's tree as this change leaves it: an edit can take files out (an `include` deleted
+   * with its subnet), never add one. The last-seen states of the others are forgotten once it is written.
+   */
+  treeAfter(server: ServerRef): string[] {
+    const e = this.edits.get(server.id)!;
+    if (e.edits.size === 1) return [e.tree.main];
+    return [...readingPlaces(this.current(e).files).keys()];
+  }
+
   /** This server's files are written before the others' (the secondary of a pair). */
   writeFirst(server: ServerRef): void {
     this.first.add(server.id);
@@ -176,6 +189,7 @@ export class ChangeSet {
   /** The candidates, each server's validated. */
   private async checked(): Promise<Candidate[]> {
     const candidates = this.candidates();
+    for (const { edit, files } of candidates) await this.guard.refuseShared(edit.server, files.map((c) => c.file.path));
     // Wait for every dhcpd run (and its temp folder) before reporting the first failure.
     const checks = await Promise.allSettled(candidates.map((c) => this.check(c)));
     const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -280,21 +294,23 @@ export class ChangeSet {
     if (!e) {
       await this.guard.lock(server);
       const files = this.deps.filesOf(server);
-      // Each file is checked for drift as it is read, before its includes are followed: an operator's edit
-      // is never overwritten or half-merged, it is taken over by syncServer first.
-      const tree = await readTree(server, files, this.deps.models, async (path) => {
-        const bytes = await readOrFail(files, server, path);
-        const seen = await this.guard.lastSeen(server, path);
-        if (seen !== null && seen !== sha256(bytes ?? '')) {
-          throw new ConflictError(`the configuration of server "${server.name}" (${path}) was changed outside the gateway since it was last read (see its drift); run syncServer to take the change over, then try again`, { server: server.name });
-        }
-        return bytes;
-      });
+      // Each file is read once: for the drift check, then for the tree.
+      const reads = new Map<string, Promise<Buffer | null>>();
+      const read = (path: string) => {
+        if (!reads.has(path)) reads.set(path, readOrFail(files, server, path));
+        return reads.get(path)!;
+      };
+      // Drift first, before any include is followed: an operator's edit is never overwritten or half-merged,
+      // it is taken over by syncServer first (an include they added or removed is theirs too).
+      const [drifted] = await driftedFiles(await this.guard.lastSeen(server), read);
+      if (drifted) {
+        throw new ConflictError(`the configuration of server "${server.name}" (${drifted.path}) was changed outside the gateway since it was last read (see its drift); run syncServer to take the change over, then try again`, { server: server.name });
+      }
+      const tree = await readTree(server, files, this.deps.models, read);
       // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
       const unreadable = tree.files.find((f) => f.model.errors.length > 0);
       if (unreadable) throw unreadableFile(server, unreadable.model);
-      const edits = new Map<string, FileEdit>();
-      for (const f of tree.files) if (!edits.has(f.path)) edits.set(f.path, { path: f.path, original: f.bytes, read: f.model, model: f.model, editor: null });
+      const edits = new Map(tree.files.map((f): [string, FileEdit] => [f.path, { path: f.path, original: f.bytes, read: f.model, model: f.model, editor: null }]));
       e = { server, files, tree, edits, view: null, editor: null };
       this.edits.set(server.id, e);
     }

@@ -34,7 +34,7 @@ export interface TreeFile {
   model: ConfigModel;
 }
 
-/** The files of one server in reading order, the main file first. */
+/** The files of one server in reading order, the main file first, each file once. */
 export interface ConfigTree {
   main: string;
   files: TreeFile[];
@@ -92,6 +92,8 @@ export async function readTree(
       const where = `include "${include.name}" at line ${include.line} of ${shown(file)}`;
       if (!inside(files.root, target)) throw invalid(server.name, `${where} leads outside the server's root (CONFIG_ROOT, or remoteRoot over SSH), where the gateway reads no file`);
       if (chain.includes(target)) throw invalid(server.name, `${where} includes ${shown(target)} again (a cycle)`);
+      // A file included twice is one file of the tree, listed where dhcpd first reads it: its subnets are one model's.
+      if (tree.some((f) => f.path === target)) continue;
       if (chain.length >= MAX_INCLUDE_DEPTH) throw invalid(server.name, `${where} goes deeper than ${MAX_INCLUDE_DEPTH} levels of include`);
       if (tree.length >= MAX_TREE_FILES) throw invalid(server.name, `${where} makes more than ${MAX_TREE_FILES} files`);
       const content = await read(target);

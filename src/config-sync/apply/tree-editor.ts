@@ -84,11 +84,6 @@ export class TreeEditor {
     return this;
   }
 
-  /** Peer changes not yet handed to the files' editors. */
-  hasEdits(): boolean {
-    return this.peerChanges.size > 0;
-  }
-
   /** After this, every change is refused (the change set re-read the files this editor's nodes came from). */
   retire(): void {
     this.retired = true;

@@ -34,7 +34,10 @@ export interface TreeModel {
 
 type Node = SubnetModel | PoolModel | FailoverPeerModel;
 
-export function treeModel(files: readonly TreeFileModel[]): TreeModel {
+export function treeModel(input: readonly TreeFileModel[]): TreeModel {
+  // A view of the files as they are now: the records passed in may be given a new model later (the change set
+  // re-reads a file after a composition), and a view must never mix one model's nodes with another's text.
+  const files: readonly TreeFileModel[] = input.map(({ path, model }) => ({ path, model }));
   const models = files.map((f) => f.model);
   const first = <T>(pick: (m: ConfigModel) => T | null | undefined): T | undefined => {
     for (const m of models) {
@@ -43,7 +46,9 @@ export function treeModel(files: readonly TreeFileModel[]): TreeModel {
     }
     return undefined;
   };
-  // Built on the first question only; a tree of one file needs none (its editor checks the nodes it is given).
+  // Built on the first question only. A tree of one file needs none: every node is taken to be the main file's,
+  // and a node of another text is refused only where its offsets name no declaration of that file (by the
+  // file's ConfigEditor, or by scopeStatements for statements()).
   let holders: Map<Node, TreeFileModel> | null = null;
   const fileOf = (node: Node): TreeFileModel => {
     if (files.length === 1) return files[0];

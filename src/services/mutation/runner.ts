@@ -8,6 +8,7 @@ import { unifiedDiff } from '../../config-sync/apply/unified-diff';
 import { FileStates } from '../../db/file-states';
 import type { Writers } from '../../db/writers';
 import type { FileChange as AuditedChange } from '../../entities/file-change';
+import type { SharedFiles } from '../servers/shared-files';
 
 /** What a mutation's work gets: its transaction, the file side of its change, and the servers' locks. */
 export interface MutationTx {
@@ -22,6 +23,7 @@ export interface RunnerDeps {
   writers: Writers;
   journal: Journal;
   files: ChangeSetDeps;
+  sharedFiles: SharedFiles;
   log(line: string): void;
 }
 
@@ -44,7 +46,7 @@ export class MutationRunner {
   }
 
   async run<T>(work: (m: MutationTx) => Promise<T>): Promise<T> {
-    const { db, writers, journal, files, log } = this.deps;
+    const { db, writers, journal, files, sharedFiles, log } = this.deps;
     const audit = this.caller.auditRecord;
     const dryRun = this.caller.dryRun === true;
     let changes: FileChange[] = [];
@@ -60,7 +62,7 @@ export class MutationRunner {
           for (const s of fresh) locked.add(s.id);
         };
         const states = new FileStates(tx);
-        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s, path) => states.hash(s.id, path) });
+        const changeSet = new ChangeSet(files, { lock: (s) => lock(s), lastSeen: (s) => states.lastSeen(s.id), refuseShared: (s, paths) => sharedFiles.refuse(tx, s, paths) });
         const value = await work({ tx, changes: changeSet, lock });
         if (dryRun) {
           changes = await changeSet.validate();
@@ -80,6 +82,8 @@ export class MutationRunner {
           throw e instanceof RestoreFailedError ? e.failure : e;
         }
         for (const c of written.changes) await states.record(c.server.id, c.path, afterHash(c), c.after);
+        // A file the change took out of a server's tree (an include deleted with its subnet) is that server's no more.
+        for (const server of new Map(written.changes.map((c) => [c.server.id, c.server])).values()) await states.forgetOthers(server.id, changeSet.treeAfter(server));
         if (entry !== null) await journal.markCommitted(tx, entry);
         if (audit) await recordSuccess(tx, audit, changes.map(auditedChange));
         try {

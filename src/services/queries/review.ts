@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { sha256, treeModel, type ValidationResult } from '../../config-sync';
 import type { ChangeSetDeps } from '../../config-sync/apply/change-set';
 import { readTree, treeTexts, type ConfigTree } from '../../config-sync/apply/config-tree';
+import { driftedFiles } from '../../config-sync/apply/drifted-files';
 import { FileStates } from '../../db/file-states';
 import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
 import { reviewPair, reviewServer, type ConfigProblem, type ServerSide } from '../../review';
@@ -9,11 +10,12 @@ import type { LiveStateService } from '../failover/live-state';
 
 /**
  * The consistency review (src/review) fed from the servers' current files (every file of each tree), the
- * database and the live state. `dhcpd -t` of a current tree is run once per content: its verdict is kept by
- * the main file's path and the SHA-256 of every file.
+ * database and the live state. `dhcpd -t` of a current tree is run once per content: its verdict is kept per
+ * server, with the SHA-256 of every file.
  */
 export class ReviewService {
-  private readonly verdicts = new Map<string, { hash: string; verdict: Promise<ValidationResult | null> }>();
+  /** By server id: two SSH servers may have files of one path, each checked by its own dhcpd. */
+  private readonly verdicts = new Map<number, { hash: string; verdict: Promise<ValidationResult | null> }>();
 
   constructor(
     private readonly db: DataSource,
@@ -57,18 +59,16 @@ export class ReviewService {
   private async side(serverId: number): Promise<ServerSide> {
     const server = await this.db.getRepository(DhcpServer).findOneByOrFail({ id: serverId });
     const scopes = await this.db.getRepository(Scope).find({ where: { serverId }, order: { id: 'ASC' } });
+    const seen = await new FileStates(this.db.manager).lastSeen(serverId);
     const files = this.files.filesOf(server);
     let tree: ConfigTree;
+    let drifted: string[];
     try {
       tree = await readTree(server, files, this.files.models, (path) => files.read(path));
+      const now = new Map(tree.files.map((f) => [f.path, f.bytes]));
+      drifted = (await driftedFiles(seen, async (path) => (now.has(path) ? (now.get(path) ?? null) : files.read(path)))).map((f) => f.path);
     } catch (e) {
       return { server, scopes, model: null, verdict: null, drifted: [], readError: e instanceof Error ? e.message : String(e) };
-    }
-    const states = new FileStates(this.db.manager);
-    const drifted: string[] = [];
-    for (const f of tree.files) {
-      const seen = await states.hash(serverId, f.path);
-      if (seen !== null && seen !== f.hash) drifted.push(f.path);
     }
     if (tree.files[0].bytes === null) return { server, scopes, model: null, verdict: null, drifted, readError: 'the file does not exist' };
     return { server, scopes, model: treeModel(tree.files), verdict: await this.verdict(server, tree), drifted, readError: null };
@@ -76,17 +76,17 @@ export class ReviewService {
 
   private verdict(server: DhcpServer, tree: ConfigTree): Promise<ValidationResult | null> {
     const hash = sha256(tree.files.map((f) => `${f.path}\0${f.hash}`).join('\n'));
-    const cached = this.verdicts.get(server.configPath);
+    const cached = this.verdicts.get(server.id);
     if (cached?.hash === hash) return cached.verdict;
     // A dhcpd that cannot be run says nothing about the files; it is asked again next time.
     const verdict = this.files
       .filesOf(server)
       .validate(tree.main, treeTexts(tree))
       .catch(() => {
-        this.verdicts.delete(server.configPath);
+        this.verdicts.delete(server.id);
         return null;
       });
-    this.verdicts.set(server.configPath, { hash, verdict });
+    this.verdicts.set(server.id, { hash, verdict });
     return verdict;
   }
 }

@@ -50,14 +50,10 @@ function checkPathText(value: string): void {
 }
 
 /**
- * Whether two resolved configPaths name one file: compared after resolving every symlink (on the part of
- * each path that exists), so an alias of another server's file is found.
+ * The path with every symlink resolved on the part of it that exists (the rest as given): two paths naming
+ * one file, an alias of another server's file say, give the same.
  */
-export function sameFile(a: string, b: string): boolean {
-  return realPath(a) === realPath(b);
-}
-
-function realPath(p: string): string {
+export function realPath(p: string): string {
   let existing = p;
   while (!exists(existing)) existing = path.dirname(existing);
   try {

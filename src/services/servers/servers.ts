@@ -8,8 +8,9 @@ import { DhcpServer, FailoverRelationship, Scope } from '../../entities';
 import { BadUserInputError, ConflictError } from '../../errors';
 import { formatIpv4 } from '../../net/ipv4';
 import { checkName, ipv4Input } from '../input';
-import { resolveConfigPath, resolveRemoteConfigPath, sameFile } from './config-path';
+import { resolveConfigPath, resolveRemoteConfigPath } from './config-path';
 import { importModel, type Declarations } from './import';
+import type { SharedFiles } from './shared-files';
 import { serverByName } from '../lookup';
 import type { MutationRunner, MutationTx } from '../mutation/runner';
 
@@ -19,6 +20,7 @@ export class ServerService {
     private readonly runner: MutationRunner,
     private readonly files: ChangeSetDeps,
     private readonly settings: Settings,
+    private readonly shared: SharedFiles,
   ) {}
 
   addServer(input: AddServerInput): Promise<DhcpServer> {
@@ -31,9 +33,6 @@ export class ServerService {
       if (await tx.existsBy(DhcpServer, { name: input.name })) throw new ConflictError(`a server named "${input.name}" already exists`);
       const sameAddress = await tx.findOneBy(DhcpServer, { address });
       if (sameAddress) throw new ConflictError(`server "${sameAddress.name}" already has address ${address}`);
-      const machine = this.machineOf({ name: input.name, transport, address });
-      const samePath = (await tx.find(DhcpServer)).find((s) => this.machineOf(s) === machine && (transport === Transport.SSH ? s.configPath === configPath : sameFile(s.configPath, configPath)));
-      if (samePath) throw new ConflictError(`server "${samePath.name}" already uses that file (paths are compared after resolving symlinks)`);
       const server = await tx.save(DhcpServer, tx.create(DhcpServer, { name: input.name, address, configPath, transport, unmatchedFailoverPeers: [] }));
       const model = await this.take(m, server);
       if (model) await importModel(tx, server, model);
@@ -55,13 +54,6 @@ export class ServerService {
       throw new BadUserInputError(`server "${name}" has no "ssh" settings in GATEWAY_SERVERS_FILE (servers.${name}.ssh: user, privateKeyFile, hostKey); the operator adds them, then addServer can use transport SSH`, 'transport');
     }
     return resolveRemoteConfigPath(hooks.remoteRoot, value);
-  }
-
-  /** Which machine holds a server's files: two servers on one machine must not share a file. */
-  private machineOf(server: { name: string; transport: Transport; address: string }): string {
-    if (server.transport === Transport.LOCAL) return 'local';
-    const { ssh } = this.settings.hooksFor(server.name);
-    return `ssh:${ssh?.host ?? server.address}:${ssh?.port ?? 22}`;
   }
 
   /**
@@ -102,11 +94,13 @@ export class ServerService {
   /**
    * Reads the server's files (holding its lock) as the state the gateway now knows (file_state, one row per
    * file of its tree; a file no longer included is forgotten), and returns what they declare, or null when
-   * the main file does not exist yet. With `validate`, the configuration must pass dhcpd -t.
+   * the main file does not exist yet. A file of another server's tree is refused (SharedFiles); with
+   * `validate`, the configuration must pass dhcpd -t.
    */
   private async take(m: MutationTx, server: DhcpServer, { validate = false } = {}): Promise<Declarations | null> {
     await m.lock(server);
     const tree = await this.tree(server);
+    await this.shared.refuse(m.tx, server, tree.files.map((f) => f.path));
     const model = declarations(server, tree);
     if (validate && model) await checkCurrentFile(this.files.filesOf(server), server, tree);
     const states = new FileStates(m.tx);
@@ -122,7 +116,7 @@ export class ServerService {
   }
 }
 
-/** The subnets and peers of every file of the tree, in dhcpd's reading order; null when the main file does not exist. A file the parser cannot read is refused. */
+/** The subnets and peers of every file of the tree, file by file; null when the main file does not exist. A file the parser cannot read is refused. */
 function declarations(server: DhcpServer, tree: ConfigTree): Declarations | null {
   if (tree.files[0].bytes === null) return null;
   const bad = tree.files.find((f) => f.model.errors.length > 0);
