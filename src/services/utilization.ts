@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Settings } from '../config';
+import { rowReader, type Row } from '../db/row-reader';
 import { SELECT, toPool, toScope, toServer } from '../db/rows';
 import type { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 import { countAddresses, LeaseFileCache, mergeTables, spansOf, utilizationOf, type LeaseTable, type Utilization } from '../leases';
@@ -74,11 +75,12 @@ export class UtilizationService {
 
   private async fillGauge(gauge: Gauge<'server' | 'scope' | 'state'>): Promise<void> {
     // Three statements whatever the size; the scopes of a server whose file cannot be read get no series.
-    const [servers, scopes, pools] = await Promise.all([
-      this.db.query(SELECT.server).then((rows: Record<string, unknown>[]) => rows.map(toServer)),
-      this.db.query(SELECT.scope).then((rows: Record<string, unknown>[]) => rows.map(toScope)),
-      this.db.query(SELECT.pool).then((rows: Record<string, unknown>[]) => rows.map(toPool)),
-    ]);
+    const all = async <T>(sql: string, map: (r: Row) => T) => {
+      const found: T[] = [];
+      await rowReader(this.db).each(sql, [], (r) => found.push(map(r)));
+      return found;
+    };
+    const [servers, scopes, pools] = await Promise.all([all(SELECT.server, toServer), all(SELECT.scope, toScope), all(SELECT.pool, toPool)]);
     const tables = new Map(await Promise.all(servers.map(async (s) => [s.id, { server: s, table: await this.table(s) }] as const)));
     const ranges = new Map<number, Pool['ranges']>();
     for (const p of pools) ranges.set(p.scopeId, [...(ranges.get(p.scopeId) ?? []), ...p.ranges]);
