@@ -1,6 +1,6 @@
 import { FailoverRole } from '../../src/domain';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../src/entities';
-import { SELECT, insertScopes, replacePoolsOfServer, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
+import { SELECT, insertScopes, parseRanges, replacePoolsOfServer, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
 import { rowReader, type Row } from '../../src/db/row-reader';
 import { Site } from '../helpers/site';
 
@@ -53,5 +53,23 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
     const pools = await rows(`${SELECT.pool} WHERE scope_id = ${read.id} ORDER BY position`, toPool);
     expect(pools).toEqual([0, 1].map((position) => Object.assign(new Pool(), { id: pools[position].id, scopeId: read.id, position, ranges })));
     expect(Object.keys(scope).sort()).toEqual(columnsOf(Scope).map((c) => c.propertyName).filter((p) => p !== 'id').sort());
+  });
+
+  test.each([
+    '[]',
+    '[{"start":"198.18.0.10","end":"198.18.0.20"}]',
+    '[{"start":"198.18.0.10","end":"198.18.0.20"},{"start":"198.18.0.30","end":"198.18.0.40"}]',
+    // not as JSON.stringify of IpRange[] writes it: read by JSON.parse all the same
+    '[{"end":"198.18.0.20","start":"198.18.0.10"}]',
+    '[{"start":"198.18.0.10","end":"198.18.0.20","note":"x"}]',
+    '[ {"start":"198.18.0.10","end":"198.18.0.20"} ]',
+    '[{"start":"a\\"b","end":"c"}]',
+  ])('parseRanges reads %s as JSON.parse does', (text) => {
+    expect(parseRanges(text)).toEqual(JSON.parse(text));
+  });
+
+  test.each(['[{"start":"198.18.0.10","end":"198.18.0.20"}]x', '[{"start":"198.18.0.10","end":"198.18.0.20"},]', '[{"start":"198.18.0.10"'])('parseRanges refuses %s as JSON.parse does', (text) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(() => parseRanges(text)).toThrow();
   });
 });
