@@ -108,7 +108,7 @@ export function createLoaders(db: DataSource) {
      */
     list<T>(l: DataLoader<number, T[]>, key: number): ListOf<T> {
       const read = this.known(l, key);
-      return read ? pacer.slices(read) : pacer.pace(l.load(key)).then(pacer.slices);
+      return read ? pacer.slices(read) : pacer.pace(l.load(key)).then((items) => pacer.slices(items));
     },
     /**
      * Reads `keys` with the loader's batch, one statement, straight into `known` (no DataLoader promise per key):
