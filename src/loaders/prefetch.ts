@@ -37,6 +37,7 @@ const EDGES: { [K in Kind]: Record<string, Edge<Parents[K]>[]> } = {
     failoverRelationship: [edge((l) => l.relationship, (s) => s.failoverRelationshipId, 'relationship')],
     failoverPartner: [edge((l) => l.partnerScope, (s) => (s.failoverRelationshipId === null ? null : s.id), 'scope')],
     pools: [edge((l) => l.poolsByScope, (s) => s.id, 'pool')],
+    utilization: [edge((l) => l.poolsByScope, (s) => s.id, null)],
   },
   pool: {
     scope: [edge((l) => l.scope, (p) => p.scopeId, 'scope')],

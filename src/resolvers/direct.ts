@@ -4,10 +4,12 @@ import type { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities'
 import { DhcpServerResolver } from './dhcp-server';
 import { FailoverRelationshipResolver } from './failover-relationship';
 import { ScopeResolver } from './scope';
+import { FailoverRelationshipUtilizationResolver, PoolUtilizationResolver, ScopeUtilizationResolver } from './utilization';
 
 const servers = new DhcpServerResolver();
 const relationships = new FailoverRelationshipResolver();
 const scopes = new ScopeResolver();
+const utilization = { pool: new PoolUtilizationResolver(), scope: new ScopeUtilizationResolver(), relationship: new FailoverRelationshipUtilizationResolver() };
 
 type Direct<T> = Record<string, GraphQLFieldResolver<T, Context>>;
 
@@ -30,6 +32,7 @@ const DIRECT: { DhcpServer: Direct<DhcpServer>; FailoverRelationship: Direct<Fai
     secondaryServer: (rel, _args, ctx) => relationships.secondaryServer(rel, ctx),
     status: (rel, _args, ctx) => relationships.status(rel, ctx),
     scopes: (rel, _args, ctx) => relationships.scopes(rel, ctx),
+    utilization: (rel, _args, ctx) => utilization.relationship.utilization(rel, ctx),
   },
   Scope: {
     id: (scope) => scope.globalId,
@@ -38,9 +41,11 @@ const DIRECT: { DhcpServer: Direct<DhcpServer>; FailoverRelationship: Direct<Fai
     failoverRelationship: (scope, _args, ctx) => scopes.failoverRelationship(scope, ctx),
     failoverPartner: (scope, _args, ctx) => scopes.failoverPartner(scope, ctx),
     pools: (scope, _args, ctx) => scopes.pools(scope, ctx),
+    utilization: (scope, _args, ctx) => utilization.scope.utilization(scope, ctx),
   },
   Pool: {
     id: (pool) => pool.globalId,
+    utilization: (pool, _args, ctx) => utilization.pool.utilization(pool, ctx),
   },
 };
 

@@ -109,6 +109,7 @@ export class UtilizationService {
 export class RequestUtilization {
   private readonly tables = new Map<number, Promise<LeaseTable | null>>();
   private readonly pairs = new Map<string, Promise<LeaseTable | null>>();
+  private readonly sides = new Map<number, Promise<{ server: DhcpServer; table: LeaseTable } | null>>();
   /** counts still to compute, in the order asked, and the next one to take */
   private jobs: (() => void)[] = [];
   private next = 0;
@@ -124,7 +125,9 @@ export class RequestUtilization {
   }
 
   async scope(scope: Scope): Promise<Utilization | null> {
-    const pools = await this.loaders.poolsByScope.load(scope.id);
+    const l = this.loaders;
+    // Read with the scopes when the query asks for their utilisation (src/loaders/prefetch.ts): no promise per scope.
+    const pools = l.known(l.poolsByScope, scope.id) ?? (await l.poolsByScope.load(scope.id));
     return this.own(
       scope.serverId,
       pools.flatMap((p) => p.ranges),
@@ -147,9 +150,18 @@ export class RequestUtilization {
     );
   }
 
-  private async own(serverId: number, ranges: Pool['ranges']): Promise<Utilization | null> {
-    const [server, table] = await Promise.all([this.loaders.server.load(serverId), this.table(serverId)]);
-    return server && table ? this.count(server, table, ranges) : null;
+  /** One continuation per scope on a promise per server: 20,000 scopes waiting for a lease file wake cheaply. */
+  private own(serverId: number, ranges: Pool['ranges']): Promise<Utilization | null> {
+    return this.side(serverId).then((side) => (side ? this.count(side.server, side.table, ranges) : null));
+  }
+
+  private side(serverId: number): Promise<{ server: DhcpServer; table: LeaseTable } | null> {
+    let side = this.sides.get(serverId);
+    if (!side) {
+      side = Promise.all([this.loaders.server.load(serverId), this.table(serverId)]).then(([server, table]) => (server && table ? { server, table } : null));
+      this.sides.set(serverId, side);
+    }
+    return side;
   }
 
   /**
