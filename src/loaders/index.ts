@@ -31,7 +31,8 @@ export function createLoaders(db: DataSource) {
   const each = (sql: string, keys: readonly number[], row: (r: Row) => void) => reader.each(sql, [keysParam(db, keys)], row);
 
   const byId = <T extends { id: number }>(select: string, map: (r: Row) => T): Batch<T | null> => async (ids) => {
-    const found = new Map<number, T | null>(ids.map((id) => [id, null]));
+    const found = new Map<number, T | null>();
+    for (const id of ids) found.set(id, null);
     await each(`${select} WHERE ${inKeys(db, 'id')}`, ids, (r) => {
       const value = map(r);
       found.set(value.id, value);
@@ -41,7 +42,8 @@ export function createLoaders(db: DataSource) {
 
   /** Children grouped under each key (every key present, maybe with none), in `order`; `keyOf` reads the key from a child. */
   const grouped = <T>(select: string, column: string, order: string, map: (r: Row) => T, keyOf: (child: T) => number): Batch<T[]> => async (keys) => {
-    const groups = new Map<number, T[]>(keys.map((k) => [k, []]));
+    const groups = new Map<number, T[]>();
+    for (const k of keys) groups.set(k, []);
     await each(`${select} WHERE ${inKeys(db, column)} ORDER BY ${order}`, keys, (r) => {
       const child = map(r);
       groups.get(keyOf(child))!.push(child);

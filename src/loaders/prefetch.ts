@@ -60,7 +60,7 @@ export async function prefetch<K extends Kind>(loaders: Loaders, info: GraphQLRe
 
 async function level(loaders: Loaders, info: GraphQLResolveInfo, kind: Kind, parents: readonly object[], nodes: readonly FieldNode[]): Promise<void> {
   for (const [name, below] of subfields(info, nodes)) {
-    for (const { loader, key, children } of (EDGES[kind] as Record<string, Edge<object>[]>)[name] ?? []) {
+    for (const { loader, key, children } of edgesOf(kind, name)) {
       const l = loader(loaders);
       const keys = new Set<number>();
       for (const p of parents) {
@@ -70,7 +70,8 @@ async function level(loaders: Loaders, info: GraphQLResolveInfo, kind: Kind, par
       // What is known already (the parents of the root field, a relation read at another level) is not read again.
       const unread = [...keys].filter((k) => loaders.known(l, k) === undefined);
       if (unread.length > 0) await loaders.read(l, unread);
-      if (!children) continue;
+      // The children are gathered only when the selection below them follows a relation of theirs.
+      if (!children || ![...subfields(info, below).keys()].some((field) => edgesOf(children, field).length > 0)) continue;
       const next: object[] = [];
       for (const k of keys) {
         const v = loaders.known(l, k);
@@ -80,6 +81,10 @@ async function level(loaders: Loaders, info: GraphQLResolveInfo, kind: Kind, par
       await level(loaders, info, children, next, below);
     }
   }
+}
+
+function edgesOf(kind: Kind, field: string): Edge<object>[] {
+  return (EDGES[kind] as Record<string, Edge<object>[]>)[field] ?? [];
 }
 
 /** The fields asked for under `nodes`, by name, fragments merged: a superset (type conditions and @skip are not looked at), which at worst reads a relation no field uses. */
