@@ -2,7 +2,8 @@
 
 export const PEER = 'bench';
 
-export const PAIR_ADDRESSES = { primary: '172.31.255.1', secondary: '172.31.255.2' };
+/** Loopback: a query that probes the pair (liveState over OMAPI) never leaves the machine. */
+export const PAIR_ADDRESSES = { primary: '127.0.0.11', secondary: '127.0.0.12' };
 
 /**
  * One server's file of a generated failover pair: `subnets` /24s with two pools each; the pools of every

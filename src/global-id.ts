@@ -7,7 +7,8 @@
 export const NODE_TYPES = ['DhcpServer', 'FailoverRelationship', 'Scope', 'Pool', 'AuditEntry'] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
-export const toGlobalId = (type: NodeType, id: number): string => Buffer.from(`${type}:${id}`).toString('base64');
+// btoa: the text is ASCII, and a big answer has 60,000 ids; btoa takes half the time of a Buffer round trip.
+export const toGlobalId = (type: NodeType, id: number): string => btoa(`${type}:${id}`);
 
 /**
  * The type and row id a global id names, or null when it is not one this API hands out. Only the exact text

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { RequestHandler } from 'express';
 
 /** What the headers pane shows on a first visit: the one header every request needs. ASCII only: fetch() throws on
@@ -44,9 +43,14 @@ interface Page {
 
 let page: Page | undefined;
 
-/** Rendered on the first visit, not at startup: the page is 9 MB (2.4 MB gzipped) and gzip takes ~0.2 s. */
+/**
+ * Rendered on the first visit, not at startup: the page is 9 MB (2.4 MB gzipped) and gzip takes ~0.2 s. The
+ * module is loaded then too: parsing its 10 MB of inline scripts costs the process 60 MB of memory, which a
+ * service whose explorer nobody opens (production, by default) never needs.
+ */
 function renderPage(): Page {
   if (!page) {
+    const { renderGraphiQL } = require('@graphql-yoga/render-graphiql') as typeof import('@graphql-yoga/render-graphiql');
     const html = Buffer.from(
       renderGraphiQL({
         title: 'dhcp-failover-gateway',

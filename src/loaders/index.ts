@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { SELECT, inKeys, isPostgres, keysParam, toPool, toRelationship, toScope, toServer } from '../db/rows';
+import { rowReader, type Row } from '../db/row-reader';
+import { SELECT, columnsOf, inKeys, isPostgres, keysParam, toPool, toRelationship, toScope, toServer } from '../db/rows';
 import { FileState, type DhcpServer, type FailoverRelationship, type Pool, type Scope } from '../entities';
 import { Pacer } from './pacer';
 
-type Row = Record<string, unknown>;
+/** One batched read: a value for every key asked (null or empty for what does not exist). */
+type Batch<V> = (keys: readonly number[]) => Promise<Map<number, V>>;
 
 /**
  * One set of loaders per request: every relation a field resolver follows is one batched statement, whatever
@@ -12,70 +14,85 @@ type Row = Record<string, unknown>;
  * no key set can exceed a bind-parameter limit and the statement count never grows with the data.
  */
 export function createLoaders(db: DataSource) {
+  const reader = rowReader(db);
   const pacer = new Pacer();
-  const options = { batchScheduleFn: pacer.schedule };
-  const rows = (sql: string, keys: readonly number[]): Promise<Row[]> => db.query(sql, [keysParam(db, keys)]);
+  const batches = new Map<DataLoader<number, unknown>, Batch<unknown>>();
+  const loader = <V>(batch: Batch<V>): DataLoader<number, V> => {
+    const l = new DataLoader<number, V>(
+      async (keys) => {
+        const found = await batch(keys);
+        return keys.map((k) => found.get(k)!);
+      },
+      { batchScheduleFn: pacer.schedule },
+    );
+    batches.set(l, batch as Batch<unknown>);
+    return l;
+  };
+  const each = (sql: string, keys: readonly number[], row: (r: Row) => void) => reader.each(sql, [keysParam(db, keys)], row);
 
-  const byId = <T extends { id: number }>(select: string, map: (r: Row) => T) =>
-    new DataLoader<number, T | null>(async (ids) => {
-      const found = new Map((await rows(`${select} WHERE ${inKeys(db, 'id')}`, ids)).map((r) => [Number(r.id), map(r)]));
-      return ids.map((id) => found.get(id) ?? null);
-    }, options);
+  const byId = <T extends { id: number }>(select: string, map: (r: Row) => T): Batch<T | null> => async (ids) => {
+    const found = new Map<number, T | null>();
+    for (const id of ids) found.set(id, null);
+    await each(`${select} WHERE ${inKeys(db, 'id')}`, ids, (r) => {
+      const value = map(r);
+      found.set(value.id, value);
+    });
+    return found;
+  };
 
-  /** Children grouped under each key, in `order`. */
-  const grouped = <T>(select: string, column: string, order: string, map: (r: Row) => T) =>
-    new DataLoader<number, T[]>(async (keys) => {
-      const groups = new Map<number, T[]>(keys.map((k) => [k, []]));
-      for (const r of await rows(`${select} WHERE ${inKeys(db, column)} ORDER BY ${order}`, keys)) groups.get(Number(r[column]))!.push(map(r));
-      return keys.map((k) => groups.get(k)!);
-    }, options);
+  /** Children grouped under each key (every key present, maybe with none), in `order`; `keyOf` reads the key from a child. */
+  const grouped = <T>(select: string, column: string, order: string, map: (r: Row) => T, keyOf: (child: T) => number): Batch<T[]> => async (keys) => {
+    const groups = new Map<number, T[]>();
+    for (const k of keys) groups.set(k, []);
+    await each(`${select} WHERE ${inKeys(db, column)} ORDER BY ${order}`, keys, (r) => {
+      const child = map(r);
+      groups.get(keyOf(child))!.push(child);
+    });
+    return groups;
+  };
 
-  const relationshipsByServer = new DataLoader<number, FailoverRelationship[]>(async (serverIds) => {
+  const relationshipsByServer: Batch<FailoverRelationship[]> = async (serverIds) => {
     // The keys twice: PostgreSQL's two ANY($1) share one parameter, SQLite's two json_each(?) take one each.
     const sql = `${SELECT.relationship} WHERE ${inKeys(db, 'primary_server_id')} OR ${inKeys(db, 'secondary_server_id')} ORDER BY id`;
     const param = keysParam(db, serverIds);
-    const found = ((await db.query(sql, isPostgres(db) ? [param] : [param, param])) as Row[]).map(toRelationship);
-    return serverIds.map((id) => found.filter((r) => r.primaryServerId === id || r.secondaryServerId === id));
-  }, options);
+    const found: FailoverRelationship[] = [];
+    await reader.each(sql, isPostgres(db) ? [param] : [param, param], (r) => found.push(toRelationship(r)));
+    return new Map(serverIds.map((id) => [id, found.filter((r) => r.primaryServerId === id || r.secondaryServerId === id)]));
+  };
 
-  const scopeCountByRelationship = new DataLoader<number, number>(async (relIds) => {
-    const counts = new Map(
-      (await rows(`SELECT failover_relationship_id AS rel, COUNT(*) AS n FROM scope WHERE ${inKeys(db, 'failover_relationship_id')} GROUP BY failover_relationship_id`, relIds)).map(
-        (r) => [Number(r.rel), Number(r.n)],
-      ),
+  const scopeCountByRelationship: Batch<number> = async (relIds) => {
+    const counts = new Map<number, number>(relIds.map((id) => [id, 0]));
+    await each(`SELECT failover_relationship_id, COUNT(*) FROM scope WHERE ${inKeys(db, 'failover_relationship_id')} GROUP BY failover_relationship_id`, relIds, ([rel, n]) =>
+      counts.set(Number(rel), Number(n)),
     );
-    return relIds.map((id) => counts.get(id) ?? 0);
-  }, options);
+    return counts;
+  };
 
   /** The same network on the other server of the same relationship. */
-  const partnerScope = new DataLoader<number, Scope | null>(async (scopeIds) => {
-    const found = new Map(
-      (
-        await rows(
-          `SELECT o.id AS for_id, s.* FROM scope o JOIN scope s ON s.failover_relationship_id = o.failover_relationship_id AND s.network = o.network AND s.server_id <> o.server_id WHERE ${inKeys(db, 'o.id')}`,
-          scopeIds,
-        )
-      ).map((r) => [Number(r.for_id), toScope(r)]),
-    );
-    return scopeIds.map((id) => found.get(id) ?? null);
-  }, options);
+  const partnerScope: Batch<Scope | null> = async (scopeIds) => {
+    const found = new Map<number, Scope | null>(scopeIds.map((id) => [id, null]));
+    const sql = `SELECT o.id, ${columnsOf('scope', 's')} FROM scope o JOIN scope s ON s.failover_relationship_id = o.failover_relationship_id AND s.network = o.network AND s.server_id <> o.server_id WHERE ${inKeys(db, 'o.id')}`;
+    await each(sql, scopeIds, ([forId, ...scope]) => found.set(Number(forId), toScope(scope)));
+    return found;
+  };
+
+  const toFileState = ([serverId, path, sha256, content, seenAt]: Row) =>
+    Object.assign(new FileState(), { serverId: Number(serverId), path: path as string, sha256: sha256 as string, content: (content as string | null) ?? null, seenAt: new Date(seenAt as string) });
 
   const loaders = {
-    fileStatesByServer: grouped<FileState>('SELECT server_id, path, sha256, content, seen_at FROM file_state', 'server_id', 'path', (r) =>
-      Object.assign(new FileState(), { serverId: Number(r.server_id), path: r.path as string, sha256: r.sha256 as string, content: (r.content as string | null) ?? null, seenAt: new Date(r.seen_at as string) }),
-    ),
-    server: byId<DhcpServer>(SELECT.server, toServer),
-    relationship: byId<FailoverRelationship>(SELECT.relationship, toRelationship),
-    scope: byId<Scope>(SELECT.scope, toScope),
-    pool: byId<Pool>(SELECT.pool, toPool),
-    relationshipsByServer,
-    scopeCountByRelationship,
-    scopesByServer: grouped<Scope>(SELECT.scope, 'server_id', 'id', toScope),
-    scopesByRelationship: grouped<Scope>(SELECT.scope, 'failover_relationship_id', 'id', toScope),
-    poolsByScope: grouped<Pool>(SELECT.pool, 'scope_id', 'position', toPool),
-    partnerScope,
+    fileStatesByServer: loader(grouped('SELECT server_id, path, sha256, content, seen_at FROM file_state', 'server_id', 'path', toFileState, (f) => f.serverId)),
+    server: loader(byId<DhcpServer>(SELECT.server, toServer)),
+    relationship: loader(byId<FailoverRelationship>(SELECT.relationship, toRelationship)),
+    scope: loader(byId<Scope>(SELECT.scope, toScope)),
+    pool: loader(byId<Pool>(SELECT.pool, toPool)),
+    relationshipsByServer: loader(relationshipsByServer),
+    scopeCountByRelationship: loader(scopeCountByRelationship),
+    scopesByServer: loader(grouped(SELECT.scope, 'server_id', 'id', toScope, (s) => s.serverId)),
+    scopesByRelationship: loader(grouped(SELECT.scope, 'failover_relationship_id', 'id', toScope, (s) => s.failoverRelationshipId!)),
+    poolsByScope: loader(grouped(SELECT.pool, 'scope_id', 'position', toPool, (p) => p.scopeId)),
+    partnerScope: loader(partnerScope),
   };
-  // What a prefetch (src/loaders/prefetch.ts) read, by loader and key: the same objects as in the loaders' caches.
+  // What a prefetch (src/loaders/prefetch.ts) read, by loader and key: the maps its batches returned.
   const known = new Map<DataLoader<number, unknown>, Map<number, unknown>>();
   return {
     ...loaders,
@@ -84,20 +101,41 @@ export function createLoaders(db: DataSource) {
      * The value a prefetch already read for `key`, synchronously, else undefined. A field resolver that returns it
      * as it is (no promise) lets the executor complete the field at once, instead of one microtask per item.
      */
-    known<V>(loader: DataLoader<number, V>, key: number): V | undefined {
-      return known.get(loader)?.get(key) as V | undefined;
+    known<V>(l: DataLoader<number, V>, key: number): V | undefined {
+      return known.get(l)?.get(key) as V | undefined;
     },
-    remember<V>(loader: DataLoader<number, V>, keys: readonly number[], values: readonly V[]): void {
-      const byKey = known.get(loader) ?? new Map<number, unknown>();
-      known.set(loader, byKey);
-      keys.forEach((k, i) => byKey.set(k, values[i]));
+    /**
+     * A list field: the prefetched list, or the loader's (paced); either way handed to the executor a slice at a
+     * time (src/loaders/pacer.ts), so completing 20,000 scopes does not hold the event loop.
+     */
+    list<T>(l: DataLoader<number, T[]>, key: number): ListOf<T> {
+      const read = this.known(l, key);
+      return read ? pacer.slices(read) : pacer.pace(l.load(key)).then((items) => pacer.slices(items));
+    },
+    /**
+     * Reads `keys` with the loader's batch, one statement, straight into `known` (no DataLoader promise per key):
+     * what a prefetch does for each relation of each level. Returns what was found.
+     */
+    async read<V>(l: DataLoader<number, V>, keys: readonly number[]): Promise<Map<number, V>> {
+      const found = (await batches.get(l)!(keys)) as Map<number, V>;
+      this.remember(l, found);
+      return found;
+    },
+    /** Makes `values` known by their keys. */
+    remember<V>(l: DataLoader<number, V>, values: Map<number, V>): void {
+      const read = known.get(l);
+      if (read) for (const [k, v] of values) read.set(k, v);
+      else known.set(l, values);
     },
     /** Forgets every row read so far: called once a mutation has written (the dataloader README's advice). */
     clearAll(): void {
-      for (const loader of Object.values(loaders)) loader.clearAll();
+      for (const l of Object.values(loaders)) l.clearAll();
       known.clear();
     },
   };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/** What a list field resolver returns: the items (some of them promises, src/loaders/pacer.ts), now or later. */
+export type ListOf<T> = readonly (T | Promise<T>)[] | Promise<readonly (T | Promise<T>)[]>;

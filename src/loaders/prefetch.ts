@@ -37,6 +37,7 @@ const EDGES: { [K in Kind]: Record<string, Edge<Parents[K]>[]> } = {
     failoverRelationship: [edge((l) => l.relationship, (s) => s.failoverRelationshipId, 'relationship')],
     failoverPartner: [edge((l) => l.partnerScope, (s) => (s.failoverRelationshipId === null ? null : s.id), 'scope')],
     pools: [edge((l) => l.poolsByScope, (s) => s.id, 'pool')],
+    utilization: [edge((l) => l.poolsByScope, (s) => s.id, null)],
   },
   pool: {
     scope: [edge((l) => l.scope, (p) => p.scopeId, 'scope')],
@@ -46,30 +47,44 @@ const EDGES: { [K in Kind]: Record<string, Edge<Parents[K]>[]> } = {
 /**
  * Look-ahead: reads, before any field resolver runs, every relation the selection set below `info`'s field asks
  * for, one batched statement per relation and level (so the count depends on the query, never on the data), and
- * remembers the rows by key so that the field resolvers answer synchronously from them. Each statement goes out
- * through the loaders' pacer (setImmediate), so the event loop is handed back between them.
+ * remembers the rows by key so that the field resolvers answer synchronously from them. The reads bypass the
+ * DataLoaders (no promise per key) and hand the event loop back every few thousand rows (src/db/row-reader.ts).
  */
 export async function prefetch<K extends Kind>(loaders: Loaders, info: GraphQLResolveInfo, kind: K, parents: readonly Parents[K][]): Promise<void> {
   // The parents themselves, by id: a relation back to them (a relationship's primaryServer) reads nothing.
-  const self = loaders[kind] as unknown as DataLoader<number, Parents[K]>;
+  const self = loaders[kind] as unknown as DataLoader<number, Parents[K] | null>;
   for (const p of parents) self.prime(p.id, p);
-  loaders.remember(self, parents.map((p) => p.id), parents);
+  loaders.remember(self, new Map(parents.map((p) => [p.id, p])));
   await level(loaders, info, kind, parents, info.fieldNodes);
 }
 
 async function level(loaders: Loaders, info: GraphQLResolveInfo, kind: Kind, parents: readonly object[], nodes: readonly FieldNode[]): Promise<void> {
   for (const [name, below] of subfields(info, nodes)) {
-    for (const { loader, key, children } of (EDGES[kind] as Record<string, Edge<object>[]>)[name] ?? []) {
-      const keys = [...new Set(parents.map(key).filter((k): k is number => k !== null))];
-      if (keys.length === 0) continue;
+    for (const { loader, key, children } of edgesOf(kind, name)) {
       const l = loader(loaders);
-      const values = await l.loadMany(keys);
-      const failed = values.find((v): v is Error => v instanceof Error);
-      if (failed) throw failed;
-      loaders.remember(l, keys, values);
-      if (children) await level(loaders, info, children, values.flat().filter((v): v is object => v !== null), below);
+      const keys = new Set<number>();
+      for (const p of parents) {
+        const k = key(p);
+        if (k !== null) keys.add(k);
+      }
+      // What is known already (the parents of the root field, a relation read at another level) is not read again.
+      const unread = [...keys].filter((k) => loaders.known(l, k) === undefined);
+      if (unread.length > 0) await loaders.read(l, unread);
+      // The children are gathered only when the selection below them follows a relation of theirs.
+      if (!children || ![...subfields(info, below).keys()].some((field) => edgesOf(children, field).length > 0)) continue;
+      const next: object[] = [];
+      for (const k of keys) {
+        const v = loaders.known(l, k);
+        if (Array.isArray(v)) for (const child of v) next.push(child);
+        else if (v != null) next.push(v as object);
+      }
+      await level(loaders, info, children, next, below);
     }
   }
+}
+
+function edgesOf(kind: Kind, field: string): Edge<object>[] {
+  return (EDGES[kind] as Record<string, Edge<object>[]>)[field] ?? [];
 }
 
 /** The fields asked for under `nodes`, by name, fragments merged: a superset (type conditions and @skip are not looked at), which at worst reads a relation no field uses. */

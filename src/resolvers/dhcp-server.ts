@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
+import type { ListOf } from '../loaders';
 import { prefetch } from '../loaders/prefetch';
 import { ConfigDrift } from '../entities/file-diff';
 import { ConfigProblem } from './types/graph-types';
@@ -56,9 +57,8 @@ export class DhcpServerResolver {
   }
 
   @FieldResolver(() => [Scope], { description: 'Subnets declared on this server' })
-  scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): Scope[] | Promise<Scope[]> {
-    const l = ctx.loaders;
-    return l.known(l.scopesByServer, server.id) ?? l.pace(l.scopesByServer.load(server.id));
+  scopes(@Root() server: DhcpServer, @Ctx() ctx: Context): ListOf<Scope> {
+    return ctx.loaders.list(ctx.loaders.scopesByServer, server.id);
   }
 
   @FieldResolver(() => ConfigDrift, {
@@ -70,8 +70,7 @@ export class DhcpServerResolver {
   }
 
   @FieldResolver(() => [FailoverRelationship], { description: 'Relationships this server is the primary or secondary of' })
-  failoverRelationships(@Root() server: DhcpServer, @Ctx() ctx: Context): FailoverRelationship[] | Promise<FailoverRelationship[]> {
-    const l = ctx.loaders;
-    return l.known(l.relationshipsByServer, server.id) ?? l.relationshipsByServer.load(server.id);
+  failoverRelationships(@Root() server: DhcpServer, @Ctx() ctx: Context): ListOf<FailoverRelationship> {
+    return ctx.loaders.list(ctx.loaders.relationshipsByServer, server.id);
   }
 }

@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolve
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Scope } from '../entities';
 import { statusOf } from '../domain';
+import type { ListOf } from '../loaders';
 import { prefetch } from '../loaders/prefetch';
 import { ConfigProblem, DeconfigureAction, FailoverLiveState, FailoverStatus, PeerLiveState } from './types/graph-types';
 import { CreateFailoverRelationshipInput, ModifyFailoverRelationshipInput } from './types/inputs';
@@ -110,9 +111,8 @@ export class FailoverRelationshipResolver {
   }
 
   @FieldResolver(() => [Scope], { description: 'Every scope in it, on both servers' })
-  scopes(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): Scope[] | Promise<Scope[]> {
-    const l = ctx.loaders;
-    return l.known(l.scopesByRelationship, rel.id) ?? l.pace(l.scopesByRelationship.load(rel.id));
+  scopes(@Root() rel: FailoverRelationship, @Ctx() ctx: Context): ListOf<Scope> {
+    return ctx.loaders.list(ctx.loaders.scopesByRelationship, rel.id);
   }
 
   @FieldResolver(() => FailoverLiveState, {

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
+import type { ListOf } from '../loaders';
 import { ScopeConnection } from './types/graph-types';
 import { toConnection } from './types/pagination';
 import { CreateScopeInput, ScopesArgs } from './types/inputs';
@@ -61,8 +62,7 @@ export class ScopeResolver {
   }
 
   @FieldResolver(() => [Pool], { description: 'Pools of the subnet, in file order' })
-  pools(@Root() scope: Scope, @Ctx() ctx: Context): Pool[] | Promise<Pool[]> {
-    const l = ctx.loaders;
-    return l.known(l.poolsByScope, scope.id) ?? l.pace(l.poolsByScope.load(scope.id));
+  pools(@Root() scope: Scope, @Ctx() ctx: Context): ListOf<Pool> {
+    return ctx.loaders.list(ctx.loaders.poolsByScope, scope.id);
   }
 }

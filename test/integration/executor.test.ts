@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PAIR_ADDRESSES, pairConfig } from '../../bench/pair-config';
 import { ADD_SERVER, CREATE_SCOPE, DELETE_SCOPE } from '../helpers/operations';
 import { ADMIN_TOKEN, Site } from '../helpers/site';
 import { FRONTEND_QUERY } from './security/frontend-query';
@@ -79,6 +82,58 @@ describe('graphql-jit and graphql-js give the same answers and the same errors',
     try {
       const answer = await both({ query: '{ servers { scopes { pools { id } } } }' });
       expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } });
+    } finally {
+      await Promise.all([jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool_gone RENAME TO pool')));
+    }
+  });
+});
+
+/**
+ * Long lists reach the executors in turns of the event loop (src/loaders/pacer.ts): a server's 150 scopes as one
+ * promise, the lists no prefetch read through the loaders. The answers, and an error raised inside a long list,
+ * are the same through both executors.
+ */
+describe('graphql-jit and graphql-js over lists long enough to be completed in turns', () => {
+  let jit: Site;
+  let js: Site;
+  const pairSite = async (env: Record<string, string> = {}) => {
+    const site = await Site.start(env);
+    for (const role of ['primary', 'secondary'] as const) writeFileSync(path.join(site.configRoot, `${role}.conf`), pairConfig(role, 150));
+    await site.ok(`mutation { a: addServer(input: { name: "primary", address: "${PAIR_ADDRESSES.primary}", configPath: "primary.conf" }) { id } b: addServer(input: { name: "secondary", address: "${PAIR_ADDRESSES.secondary}", configPath: "secondary.conf" }) { id } }`);
+    return site;
+  };
+  beforeAll(async () => {
+    [jit, js] = await Promise.all([pairSite(), pairSite({ GRAPHQL_EXECUTOR: 'graphql-js' })]);
+  });
+  afterAll(() => Promise.all([jit?.stop(), js?.stop()]));
+
+  const comparable = (site: Site, r: RawResponse) => ({ status: r.status, body: JSON.parse(r.text.replace(/"requestId":"[^"]*"/g, '"requestId":"…"').replaceAll(site.dir, '…')) });
+  async function both(query: string): Promise<RawResponse> {
+    const [a, b] = await Promise.all([postGraphQL(jit, { query }), postGraphQL(js, { query })]);
+    expect(comparable(jit, a)).toEqual(comparable(js, b));
+    return a;
+  }
+
+  test('the frontend query, prefetched: every scope and pool, in order', async () => {
+    const answer = (await both(FRONTEND_QUERY)).json.data;
+    expect(answer.servers.map((s: any) => s.scopes.length)).toEqual([150, 150]);
+    expect(answer.servers[0].scopes.map((s: any) => s.network)).toEqual(Array.from({ length: 150 }, (_, i) => `10.0.${i}.0/24`));
+    expect(answer.servers[0].failoverRelationships[0].scopes).toHaveLength(150);
+    expect(answer.servers[0].scopes[149].pools.map((p: any) => p.ranges[0].start)).toEqual(['10.0.149.10', '10.0.149.100']);
+  });
+
+  test('lists no prefetch read, through the loaders', async () => {
+    const answer = (await both('{ failoverRelationship(name: "bench") { scopes { network pools { ranges { start } } server { name } } } }')).json;
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.failoverRelationship.scopes).toHaveLength(150);
+    expect(answer.data.failoverRelationship.scopes[149]).toEqual({ network: '10.0.148.0/24', pools: [{ ranges: [{ start: '10.0.148.10' }] }, { ranges: [{ start: '10.0.148.100' }] }], server: { name: 'secondary' } });
+  });
+
+  test('an internal error under a long list is masked the same way', async () => {
+    await Promise.all([jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool RENAME TO pool_gone')));
+    try {
+      const answer = await both('{ servers { scopes { network pools { id } } } }');
+      expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     } finally {
       await Promise.all([jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool_gone RENAME TO pool')));
     }

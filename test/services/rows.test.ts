@@ -1,6 +1,7 @@
 import { FailoverRole } from '../../src/domain';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../src/entities';
-import { SELECT, insertScopes, replacePoolsOfServer, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
+import { SELECT, insertScopes, parseRanges, replacePoolsOfServer, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
+import { rowReader, type Row } from '../../src/db/row-reader';
 import { Site } from '../helpers/site';
 
 /**
@@ -15,6 +16,11 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
   afterAll(() => site.stop());
 
   const columnsOf = (entity: Function) => site.gateway.db.getMetadata(entity).columns;
+  const rows = async <T>(sql: string, map: (r: Row) => T): Promise<T[]> => {
+    const found: T[] = [];
+    await rowReader(site.gateway.db).each(sql, [], (r) => found.push(map(r)));
+    return found;
+  };
   const tables = [
     ['server', DhcpServer, toServer],
     ['relationship', FailoverRelationship, toRelationship],
@@ -25,8 +31,10 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
   test.each(tables)('SELECT.%s reads every column, and its mapper sets every property', (key, entity, toEntity) => {
     const selected = SELECT[key].replace(/^SELECT /, '').replace(/ FROM \w+$/, '').split(', ');
     expect(selected.sort()).toEqual(columnsOf(entity).map((c) => c.databaseName).sort());
-    const row = Object.fromEntries(selected.map((column) => [column, '[]']));
-    expect(Object.keys(toEntity(row)).sort()).toEqual(columnsOf(entity).map((c) => c.propertyName).sort());
+    // A row as src/db/row-reader.ts gives it (values in the SELECT's order): every property gets a value.
+    const entityOfRow = toEntity(selected.map(() => '[]'));
+    expect(Object.keys(entityOfRow).sort()).toEqual(columnsOf(entity).map((c) => c.propertyName).sort());
+    expect(Object.entries(entityOfRow).filter(([, v]) => v === undefined)).toEqual([]);
   });
 
   test('insertScopes and replacePoolsOfServer write every column: a row reads back as it was given', async () => {
@@ -40,10 +48,28 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
       await insertScopes(tx, [scope]);
       await replacePoolsOfServer(tx, server.id, new Map([['198.18.0.0/24', [ranges, ranges]]]));
     });
-    const [read] = (await db.query(`${SELECT.scope} WHERE server_id = ${server.id}`)).map(toScope);
+    const read = (await rows(`${SELECT.scope} WHERE server_id = ${server.id}`, toScope))[0];
     expect(read).toEqual(Object.assign(new Scope(), { id: read.id, ...scope }));
-    const pools = (await db.query(`${SELECT.pool} WHERE scope_id = ${read.id} ORDER BY position`)).map(toPool);
+    const pools = await rows(`${SELECT.pool} WHERE scope_id = ${read.id} ORDER BY position`, toPool);
     expect(pools).toEqual([0, 1].map((position) => Object.assign(new Pool(), { id: pools[position].id, scopeId: read.id, position, ranges })));
     expect(Object.keys(scope).sort()).toEqual(columnsOf(Scope).map((c) => c.propertyName).filter((p) => p !== 'id').sort());
+  });
+
+  test.each([
+    '[]',
+    '[{"start":"198.18.0.10","end":"198.18.0.20"}]',
+    '[{"start":"198.18.0.10","end":"198.18.0.20"},{"start":"198.18.0.30","end":"198.18.0.40"}]',
+    // not as JSON.stringify of IpRange[] writes it: read by JSON.parse all the same
+    '[{"end":"198.18.0.20","start":"198.18.0.10"}]',
+    '[{"start":"198.18.0.10","end":"198.18.0.20","note":"x"}]',
+    '[ {"start":"198.18.0.10","end":"198.18.0.20"} ]',
+    '[{"start":"a\\"b","end":"c"}]',
+  ])('parseRanges reads %s as JSON.parse does', (text) => {
+    expect(parseRanges(text)).toEqual(JSON.parse(text));
+  });
+
+  test.each(['[{"start":"198.18.0.10","end":"198.18.0.20"}]x', '[{"start":"198.18.0.10","end":"198.18.0.20"},]', '[{"start":"198.18.0.10"'])('parseRanges refuses %s as JSON.parse does', (text) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(() => parseRanges(text)).toThrow();
   });
 });
