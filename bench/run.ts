@@ -4,7 +4,8 @@
  * The import and the mutation are measured on a gateway in the bench's own process; the nested query, /healthz
  * meanwhile, the statements, the peak RSS and the lease figures on the service as `npm start` runs it, in a
  * process of its own (bench/service-process.ts), on SQLite and on PostgreSQL.
- * `-- --ssh`: the same pair served over SSH instead (bench/ssh.ts).
+ * `-- --ssh`: the same pair served over SSH instead (bench/ssh.ts). `-- --only local` (import and mutation) or
+ * `-- --only service` (the figures of the service process) measures one half, for working on it.
  */
 import 'reflect-metadata';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -394,12 +395,35 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const n = Number(process.argv[process.argv.indexOf('--subnets') + 1]) || 10_000;
   if (process.argv.includes('--ssh')) return sshBench(n, json);
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+  if (only !== null && only !== 'local' && only !== 'service') throw new Error(`--only takes local or service, not ${only}`);
   const say = (line: string) => {
     if (!json) console.log(line);
   };
+  const figures: Record<string, number> = {};
+  const rows: [string, string, string, string][] = [];
+  if (only !== 'service') rows.push(...(await localFigures(n, figures, say)));
+  if (only !== 'local') rows.push(...(await serviceFigures(n, figures, say)));
+  if (json) {
+    console.log(JSON.stringify(figures, null, 2));
+    return;
+  }
+  say(`file: ${(pairFileBytes(n) / 1e6).toFixed(2)} MB per server; lease file ${((figures.leaseFileBytes ?? 0) / 1e6).toFixed(1)} MB per server; the service runs as npm start runs it: ${['node', ...startFlags(), 'dist/src/index.js'].join(' ')}`);
+  say('');
+  say('| figure | measured | baseline, same run | ratio |');
+  say('| --- | --- | --- | --- |');
+  for (const r of rows) say(`| ${r.join(' | ')} |`);
+}
+
+type Row = [string, string, string, string];
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+const pairFileBytes = (n: number) => Buffer.byteLength(pairConfig('primary', n));
+
+/** On a gateway in the bench's own process: dhcpd -t, the engine, the import, the mutation and the journal's share. */
+async function localFigures(n: number, figures: Record<string, number>, say: (line: string) => void): Promise<Row[]> {
   say(`generating a pair with ${n} subnets each…`);
   const p = await startPair(n);
-  const figures: Record<string, number> = {};
   try {
     const text = pairConfig('primary', n);
     figures.fileBytes = Buffer.byteLength(text);
@@ -438,13 +462,28 @@ async function main(): Promise<void> {
   } finally {
     await stopPair(p);
   }
-
-  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
-  const rows: [string, string, string, string][] = [
+  return [
     ['import of one file', `${figures.importMs.toFixed(0)} ms`, `dhcpd -t ${figures.dhcpdTestMs.toFixed(0)} ms`, `${ratio(figures.importMs, figures.dhcpdTestMs)} (target ≤ 0.5×)`],
     ['parse + stringify (engine)', `${figures.parseStringifyMs.toFixed(0)} ms`, `dhcpd -t ${figures.dhcpdTestMs.toFixed(0)} ms`, ratio(figures.parseStringifyMs, figures.dhcpdTestMs)],
+    [
+      'createScope into the relationship, after a first one (median of 3)',
+      `${figures.createScopeMs.toFixed(0)} ms`,
+      `the two dhcpd -t it needs, in parallel, as it runs them (median of 3) ${figures.twoValidationsMs.toFixed(0)} ms`,
+      `${ratio(figures.createScopeMs, figures.twoValidationsMs)} (target ≤ 1.2×)`,
+    ],
+    [
+      'the first createScope after the import (omapi-port added too)',
+      `${figures.createScopeFirstMs.toFixed(0)} ms`,
+      `its two dhcpd -t ${figures.twoValidationsFirstMs.toFixed(0)} ms`,
+      ratio(figures.createScopeFirstMs, figures.twoValidationsFirstMs),
+    ],
+    ['of which the journal (entry opened and closed, both file states recorded)', `${figures.journalMs.toFixed(0)} ms`, `createScope ${figures.createScopeMs.toFixed(0)} ms`, `${((100 * figures.journalMs) / figures.createScopeMs).toFixed(1)} % of it`],
   ];
+}
+
+/** On the service as npm start runs it, in a process of its own, on each database: the nested query and, on SQLite, the lease figures. */
+async function serviceFigures(n: number, figures: Record<string, number>, say: (line: string) => void): Promise<Row[]> {
+  const rows: Row[] = [];
   const measured: string[] = [];
   for (const database of DATABASES) {
     const why = await database.unavailable();
@@ -475,21 +514,6 @@ async function main(): Promise<void> {
       [`peak RSS of the service process ${on} (VmHWM: start, import of both files, the nested queries)`, `${f.peakRssNestedMB.toFixed(0)} MB`, '—', `target ≤ 300 MB: ${met(f.peakRssNestedMB <= 300)}`],
     );
   }
-  rows.push(
-    [
-      'createScope into the relationship, after a first one (median of 3)',
-      `${figures.createScopeMs.toFixed(0)} ms`,
-      `the two dhcpd -t it needs, in parallel, as it runs them (median of 3) ${figures.twoValidationsMs.toFixed(0)} ms`,
-      `${ratio(figures.createScopeMs, figures.twoValidationsMs)} (target ≤ 1.2×)`,
-    ],
-    [
-      'the first createScope after the import (omapi-port added too)',
-      `${figures.createScopeFirstMs.toFixed(0)} ms`,
-      `its two dhcpd -t ${figures.twoValidationsFirstMs.toFixed(0)} ms`,
-      ratio(figures.createScopeFirstMs, figures.twoValidationsFirstMs),
-    ],
-    ['of which the journal (entry opened and closed, both file states recorded)', `${figures.journalMs.toFixed(0)} ms`, `createScope ${figures.createScopeMs.toFixed(0)} ms`, `${((100 * figures.journalMs) / figures.createScopeMs).toFixed(1)} % of it`],
-  );
   if (measured.includes('SQLite')) {
     rows.push(
       [
@@ -507,15 +531,7 @@ async function main(): Promise<void> {
       ['peak RSS of the service process on SQLite, lease figures included', `${figures.peakRssMB.toFixed(0)} MB`, '—', ''],
     );
   }
-  if (json) {
-    console.log(JSON.stringify(figures, null, 2));
-    return;
-  }
-  say(`file: ${(figures.fileBytes / 1e6).toFixed(2)} MB per server; lease file ${((figures.leaseFileBytes ?? 0) / 1e6).toFixed(1)} MB per server; the service runs as npm start runs it: ${['node', ...startFlags(), 'dist/src/index.js'].join(' ')}`);
-  say('');
-  say('| figure | measured | baseline, same run | ratio |');
-  say('| --- | --- | --- | --- |');
-  for (const r of rows) say(`| ${r.join(' | ')} |`);
+  return rows;
 }
 
 if (require.main === module) main().catch((e: unknown) => {
