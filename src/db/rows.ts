@@ -121,6 +121,12 @@ function placeholder(db: DataSource | EntityManager, n: number): string {
   return isPostgres(db) ? `$${n}` : '?';
 }
 
+/** The networks of a server's scopes: a new scope's overlap check reads 10,000 of them, no entity needed. */
+export async function networksOfServer(tx: EntityManager, serverId: number): Promise<string[]> {
+  const rows: { network: string }[] = await tx.query(`SELECT network FROM scope WHERE server_id = ${placeholder(tx, 1)}`, [serverId]);
+  return rows.map((r) => r.network);
+}
+
 export type ScopeRow = Omit<Scope, 'id' | 'globalId'>;
 
 /** New scopes in one multi-row INSERT (an import brings thousands). */

@@ -30,10 +30,10 @@ export class LocalFiles implements ServerFiles {
     }
   }
 
-  async validate(main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult | null> {
+  async validate(main: string, texts: ReadonlyMap<string, string>, started?: () => void): Promise<ValidationResult | null> {
     if (this.dhcpd === null) return null;
     try {
-      return await validateTree(this.dhcpd, main, texts);
+      return await validateTree(this.dhcpd, main, texts, started);
     } catch (e) {
       throw failure('the candidate for dhcpd -t could not be written or checked', e);
     }

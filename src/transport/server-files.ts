@@ -14,9 +14,10 @@ export interface ServerFiles {
   /**
    * `dhcpd -t` on a candidate tree: `texts` holds every file of the server by path (the main file `main`
    * first), staged in a private temporary folder with its includes pointing at the staged copies; null
-   * when this server has no dhcpd to validate with.
+   * when this server has no dhcpd to validate with. `started` is called once dhcpd is running (not at all
+   * without one), so the caller can use the time it takes.
    */
-  validate(main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult | null>;
+  validate(main: string, texts: ReadonlyMap<string, string>, started?: () => void): Promise<ValidationResult | null>;
   /** Replaces the file atomically (temp file, fsync, rename); `null` removes it. */
   replace(path: string, content: Buffer | null): Promise<void>;
   /**

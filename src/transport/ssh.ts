@@ -55,12 +55,13 @@ class Session {
     return this.bounded((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
   }
 
-  /** Runs argv through the remote shell, built by the one quoting function. */
-  exec(argv: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  /** Runs argv through the remote shell, built by the one quoting function; `started` once the server runs it. */
+  exec(argv: readonly string[], options: { cwd?: string; timeoutMs?: number; started?: () => void } = {}): Promise<ExecResult> {
     const command = shellCommand(argv, { cwd: options.cwd });
     return this.bounded((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
         if (err) return reject(unreachable(`${this.where}: cannot run a command (${err.message})`, 'exec'));
+        options.started?.();
         const output: Buffer[] = [];
         const stderr: Buffer[] = [];
         channel.on('data', (chunk: Buffer) => output.push(chunk));
@@ -287,7 +288,7 @@ export class SshFiles implements ServerFiles {
    * server, its includes pointing at the staged copies, is checked by the server's own dhcpd in the main
    * file's folder, and the folder is removed afterwards, whatever happened.
    */
-  async validate(main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult> {
+  async validate(main: string, texts: ReadonlyMap<string, string>, started?: () => void): Promise<ValidationResult> {
     const s = await this.session();
     // A name of our own, so an operator (and a test) can tell the gateway's folders from others'.
     const made = await s.exec(['mktemp', '-d', '-t', 'dfg-check.XXXXXXXXXX']);
@@ -302,7 +303,7 @@ export class SshFiles implements ServerFiles {
           throw sftpFailure('the candidate for dhcpd -t could not be written on the server', e);
         });
       }
-      const run = await s.exec([this.hooks.dhcpd, '-t', '-4', '-cf', staged[0].path], { cwd: path.posix.dirname(main) });
+      const run = await s.exec([this.hooks.dhcpd, '-t', '-4', '-cf', staged[0].path], { cwd: path.posix.dirname(main), started });
       if (run.code === 127 || run.code === 126) throw new TransportError(`dhcpd ("${this.hooks.dhcpd}", servers.<name>.dhcpd) cannot be run on the server`, 'ENOENT');
       return { ok: run.code === 0, ...readTreeOutput(run.output, staged.map((f, i) => ({ temp: f.path, real: i === 0 ? null : f.real, text: texts.get(f.real)! }))) };
     } finally {

@@ -70,6 +70,32 @@ export interface Written {
   restore(): Promise<void>;
 }
 
+/**
+ * The editors of `files` retired and the files' new texts read: the server's models then show this change's
+ * edits, and a new editor starts from them.
+ */
+function settle(e: ServerEdit, files: { file: FileEdit; text: string }[]): void {
+  if (files.length === 0) return;
+  e.editor?.retire();
+  e.editor = null;
+  e.view = null;
+  for (const { file, text } of files) {
+    file.editor!.retire();
+    file.editor = null;
+    file.model = parseConfig(text);
+  }
+}
+
+/** The file's text as read ('' when it did not exist): the model's, decoded once (a file that is not UTF-8 is never edited). */
+function textBefore(file: FileEdit): string {
+  return file.original === null ? '' : file.read.text;
+}
+
+function throwFirstFailure(verdicts: PromiseSettledResult<void>[]): void {
+  const failed = verdicts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Putting files back failed after the change itself failed: both are named; the journal entry stays open. */
 export class RestoreFailedError extends Error {
   constructor(
@@ -111,10 +137,14 @@ export class ChangeSet {
     return this.current(await this.entry(server));
   }
 
-  /** The same as model(), read without taking the server into the change; null when its main file is missing. */
-  async peek(server: ServerRef): Promise<TreeModel | null> {
+  /**
+   * The server's files as they were read at the start of this change, without its edits (what an operator's
+   * files declare), read without taking the server into the change; null when its main file is missing. Cheap
+   * for a server in the change: its edits are not applied and nothing is parsed again.
+   */
+  async asRead(server: ServerRef): Promise<TreeModel | null> {
     const edit = this.edits.get(server.id);
-    if (edit) return this.current(edit);
+    if (edit) return edit.tree.files[0].bytes === null ? null : treeModel([...edit.edits.values()].map(({ path, read }) => ({ path, model: read })));
     const files = this.deps.filesOf(server);
     const tree = await readTree(server, files, this.deps.models, (path) => readOrFail(files, server, path));
     return tree.files[0].bytes === null ? null : treeModel(tree.files);
@@ -132,17 +162,7 @@ export class ChangeSet {
 
   private current(e: ServerEdit): TreeModel {
     e.editor?.place();
-    const edited = [...e.edits.values()].filter((f) => f.editor?.hasEdits());
-    if (edited.length > 0) {
-      e.editor?.retire();
-      e.editor = null;
-      e.view = null;
-      for (const f of edited) {
-        f.editor!.retire();
-        f.model = parseConfig(f.editor!.apply());
-        f.editor = null;
-      }
-    }
+    settle(e, [...e.edits.values()].filter((f) => f.editor?.hasEdits()).map((file) => ({ file, text: file.editor!.apply() })));
     return this.view(e);
   }
 
@@ -174,7 +194,7 @@ export class ChangeSet {
       for (const file of edit.edits.values()) {
         if (!file.editor?.hasEdits() && file.model === file.read) continue;
         const text = file.editor?.hasEdits() ? file.editor.apply() : file.model.text;
-        if (text !== (file.original?.toString('utf8') ?? '')) files.push({ file, text });
+        if (text !== textBefore(file)) files.push({ file, text });
       }
       if (files.length > 0) candidates.push({ edit, files });
     }
@@ -183,32 +203,51 @@ export class ChangeSet {
 
   /** Every candidate tree validated by its server's dhcpd -t (in parallel), nothing written: what a dry run stops at. */
   async validate(): Promise<FileChange[]> {
-    return changesOf(await this.checked());
+    const candidates = await this.guarded();
+    throwFirstFailure(await Promise.allSettled(candidates.map((c) => this.check(c))));
+    return changesOf(candidates);
   }
 
-  /** The candidates, each server's validated. */
-  private async checked(): Promise<Candidate[]> {
+  /** The candidates, once no server's are refused for a file another server's tree holds too. */
+  private async guarded(): Promise<Candidate[]> {
     const candidates = this.candidates();
     for (const { edit, files } of candidates) await this.guard.refuseShared(edit.server, files.map((c) => c.file.path));
-    // Wait for every dhcpd run (and its temp folder) before reporting the first failure.
-    const checks = await Promise.allSettled(candidates.map((c) => this.check(c)));
-    const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
     return candidates;
   }
 
   /**
-   * Validates, then `beforeWrite` (the journal entry) and writes every changed file with a compare-and-swap
-   * against the bytes read, reloading each server once its files are written; on any failure every written
-   * file is put back.
+   * Validates and, while dhcpd runs, reads the new texts (the written files' models, so the next change parses
+   * nothing) and calls `beforeWrite` (the journal entry and the change's rows): the two dhcpd -t keep the machine's
+   * cores busy for seconds, and this work needs no verdict. Then writes every changed file with a compare-and-swap
+   * against the bytes read, reloading each server once its files are written; on any failure every written file
+   * is put back.
    */
   async apply(beforeWrite: (changes: FileChange[]) => Promise<void>): Promise<Written> {
     const { metrics } = this.deps;
     // the validated candidates themselves: rendering every file again would cost time for the same text
-    const candidates = await this.checked();
+    const candidates = await this.guarded();
     const changes = changesOf(candidates);
     if (candidates.length === 0) return { changes, restore: async () => {} };
-    await beforeWrite(changes);
+    const running: Promise<void>[] = [];
+    // Settled as one promise that never rejects: a check failing while this waits for the others must not count as unhandled.
+    const verdicts = Promise.allSettled(
+      candidates.map((c) => {
+        let started!: () => void;
+        running.push(new Promise((resolve) => (started = resolve)));
+        return this.check(c, started).finally(started);
+      }),
+    );
+    try {
+      await Promise.all(running);
+      for (const { edit, files } of candidates) {
+        edit.editor?.place();
+        settle(edit, files.filter((c) => c.file.editor?.hasEdits()));
+      }
+      await beforeWrite(changes);
+    } finally {
+      // Every dhcpd run (and its temp folder) is waited for before the first failure is reported.
+      throwFirstFailure(await verdicts);
+    }
     const written: Candidate[] = [];
     const restore = async () => {
       metrics.rollbacks.inc();
@@ -268,12 +307,12 @@ export class ChangeSet {
   }
 
   /** dhcpd -t once on the server's whole candidate tree: every file as read, the changed ones replaced. */
-  private async check({ edit, files }: Candidate): Promise<void> {
+  private async check({ edit, files }: Candidate, started?: () => void): Promise<void> {
     const { server, tree } = edit;
     const end = this.deps.metrics.validations.startTimer();
     let result;
     try {
-      result = await edit.files.validate(tree.main, new Map([...treeTexts(tree), ...files.map((c): [string, string] => [c.file.path, c.text])]));
+      result = await edit.files.validate(tree.main, new Map([...treeTexts(tree), ...files.map((c): [string, string] => [c.file.path, c.text])]), started);
     } catch (e) {
       end({ outcome: 'error' });
       throw applyFailed(server, e);
@@ -345,7 +384,7 @@ export async function readOrFail(files: ServerFiles, server: ServerRef, path = s
 }
 
 function changesOf(candidates: Candidate[]): FileChange[] {
-  return candidates.flatMap(({ edit, files }) => files.map((c) => ({ server: edit.server, path: c.file.path, before: c.file.original?.toString('utf8') ?? null, after: c.text })));
+  return candidates.flatMap(({ edit, files }) => files.map((c) => ({ server: edit.server, path: c.file.path, before: c.file.original === null ? null : textBefore(c.file), after: c.text })));
 }
 
 function sameBytes(a: Buffer | null, b: Buffer | null): boolean {

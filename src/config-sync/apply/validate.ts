@@ -77,14 +77,14 @@ export async function validateConfig(dhcpd: string, text: string, dir: string = 
 /**
  * `dhcpd -t` on a server's candidate tree (`texts`: path → text, the main file `main` first): staged in a
  * private folder (mkdtemp, mode 0700) with its includes pointing at the staged copies, run in the main
- * file's folder, and the folder removed afterwards whatever happened.
+ * file's folder, and the folder removed afterwards whatever happened. `started` is called once dhcpd runs.
  */
-export async function validateTree(dhcpd: string, main: string, texts: ReadonlyMap<string, string>): Promise<ValidationResult> {
+export async function validateTree(dhcpd: string, main: string, texts: ReadonlyMap<string, string>, started?: () => void): Promise<ValidationResult> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dhcpd-candidate-'));
   try {
     const staged = stageTree(dir, main, texts);
     for (const f of staged) await fs.writeFile(f.path, f.text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
-    const run = await runDhcpd(dhcpd, ['-t', '-4', '-cf', staged[0].path], path.dirname(main));
+    const run = await runDhcpd(dhcpd, ['-t', '-4', '-cf', staged[0].path], path.dirname(main), started);
     const report = readTreeOutput(run.output, staged.map((f, i) => ({ temp: f.path, real: i === 0 ? null : f.real, text: texts.get(f.real)! })));
     if (run.timedOut) report.messages.push(`dhcpd -t did not finish within ${DHCPD_TIMEOUT_MS / 1000} s`);
     return { ok: run.exitCode === 0 && !run.timedOut, ...report };
@@ -100,9 +100,10 @@ interface DhcpdRun {
 }
 
 /** Runs dhcpd with stdout and stderr gathered into one text, in the order they arrive. */
-function runDhcpd(dhcpd: string, args: string[], cwd: string | undefined): Promise<DhcpdRun> {
+function runDhcpd(dhcpd: string, args: string[], cwd: string | undefined, started?: () => void): Promise<DhcpdRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(dhcpd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.once('spawn', () => started?.());
     const chunks: Buffer[] = [];
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -268,7 +268,7 @@ export class ConfigEditor {
    * adds included, removed ones not; an added pool counts at its subnet), or null.
    */
   firstReferrerAt(name: string): number | null {
-    return this.referrers(name).reduce<number | null>((first, range) => (first === null || range.start < first ? range.start : first), null);
+    return this.earliestReferrer(name)?.start ?? null;
   }
 
   private rewritten(block: CstBlock, decl: PeerDeclaration): string[] {
@@ -330,10 +330,16 @@ export class ConfigEditor {
    * holding the include another file's referrer is read through, or null.
    */
   private firstReferrer(name: string): CstNode | null {
-    const nodes = this.referrers(name).map((range) => topLevelAncestor(this.cst, this.blockAt(range, 'subnet', 'pool')));
+    // Top-level declarations follow the text's order: the earliest referrer's is the first (a pair has 20,000 referrers).
+    const earliest = this.earliestReferrer(name);
+    const nodes = earliest === null ? [] : [topLevelAncestor(this.cst, this.blockAt(earliest, 'subnet', 'pool'))];
     const through = this.peerChanges.get(name)?.referredAt;
     if (through !== undefined) nodes.push(children(this.cst).find((node) => node.start <= through && through < node.end)!);
     return nodes.length === 0 ? null : nodes.reduce((a, b) => (b.start < a.start ? b : a));
+  }
+
+  private earliestReferrer(name: string): TextRange | null {
+    return this.referrers(name).reduce<TextRange | null>((first, range) => (first === null || range.start < first.start ? range : first), null);
   }
 
   /** The pools that will refer to the peer: those this editor sets or adds included (an added one as its subnet), removed ones not. */

@@ -68,12 +68,13 @@ export async function writeDeclarations(m: MutationTx, pair: Pair, settings: Set
 /**
  * A relationship never takes over a `failover peer` an operator declared for another partner: on the two
  * servers a declaration of its name must point at each other, and no other registered server may declare
- * it. Checked against the files, which may have changed since the relationship was created.
+ * it. Checked against the files as they were read (this change writes peer declarations only after it), which
+ * may have changed since the relationship was created.
  */
 async function checkPeerNameFree(m: MutationTx, pair: Pair): Promise<void> {
   const name = pair.rel.name;
   for (const server of await m.tx.find(DhcpServer, { order: { id: 'ASC' } })) {
-    const declared = (await m.changes.peek(server))?.findPeer(name);
+    const declared = (await m.changes.asRead(server))?.findPeer(name);
     if (!declared) continue;
     const inPair = server.id === pair.primary.id || server.id === pair.secondary.id;
     const partner = server.id === pair.primary.id ? pair.secondary : pair.primary;
@@ -113,13 +114,13 @@ export async function joinRelationship(m: MutationTx, pair: Pair, scope: Scope):
 }
 
 /** What a copy of a scope must hold: the subnet's statements, and each pool's ranges and statements. */
-interface SubnetContent {
+export interface SubnetContent {
   statements: ScopeStatement[];
   pools: { ranges: IpRange[]; statements: ScopeStatement[] }[];
 }
 
 /** Makes the partner hold the same subnet, statements and pools, each pool carrying the peer statement. */
-async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Scope, source: SubnetContent): Promise<void> {
+export async function mirror(m: MutationTx, pair: Pair, partner: DhcpServer, scope: Scope, source: SubnetContent): Promise<void> {
   const peer = pair.rel.name;
   const role = roleOn(pair, partner);
   let copy = await m.tx.findOneBy(Scope, { serverId: partner.id, network: scope.network });

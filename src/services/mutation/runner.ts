@@ -72,19 +72,20 @@ export class MutationRunner {
         let entry: number | null = null;
         let written;
         try {
+          // Called while dhcpd -t runs. The rows are the transaction's: it commits them only once every file is written.
           written = await changeSet.apply(async (planned) => {
             changes = planned;
             entry = await journal.open(audit?.operation ?? 'change', planned.map(journalFile));
+            for (const c of planned) await states.record(c.server.id, c.path, afterHash(c), c.after);
+            // A file the change takes out of a server's tree (an include deleted with its subnet) is that server's no more.
+            for (const server of new Map(planned.map((c) => [c.server.id, c.server])).values()) await states.forgetOthers(server.id, changeSet.treeAfter(server));
+            await journal.markCommitted(tx, entry);
           });
         } catch (e) {
           // Files are back as they were (unless putting them back failed: then the entry stays open for recovery).
           if (entry !== null && !(e instanceof RestoreFailedError)) await journal.close(entry);
           throw e instanceof RestoreFailedError ? e.failure : e;
         }
-        for (const c of written.changes) await states.record(c.server.id, c.path, afterHash(c), c.after);
-        // A file the change took out of a server's tree (an include deleted with its subnet) is that server's no more.
-        for (const server of new Map(written.changes.map((c) => [c.server.id, c.server])).values()) await states.forgetOthers(server.id, changeSet.treeAfter(server));
-        if (entry !== null) await journal.markCommitted(tx, entry);
         if (audit) await recordSuccess(tx, audit, changes.map(auditedChange));
         try {
           await qr.commitTransaction();

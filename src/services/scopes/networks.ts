@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TreeModel } from '../../config-sync';
-import { Scope } from '../../entities';
+import { networksOfServer } from '../../db/rows';
 import { ConflictError } from '../../errors';
 import { Cidr, overlaps, parseCidr } from '../../net/ipv4';
 
@@ -14,8 +14,7 @@ function firstOverlap(cidr: Cidr, networks: string[], except?: string): string |
 
 /** A server declares each address in at most one subnet: a new scope may neither repeat nor overlap one. */
 export async function checkNetworkFree(tx: EntityManager, serverId: number, serverName: string, cidr: Cidr, allowSame = false): Promise<void> {
-  const rows = await tx.find(Scope, { select: { network: true }, where: { serverId } });
-  const network = firstOverlap(cidr, rows.map((r) => r.network), allowSame ? cidr.text : undefined);
+  const network = firstOverlap(cidr, await networksOfServer(tx, serverId), allowSame ? cidr.text : undefined);
   if (network !== undefined) {
     throw new ConflictError(network === cidr.text ? `server "${serverName}" already has scope ${network}` : `${cidr.text} overlaps scope ${network} on server "${serverName}"`);
   }

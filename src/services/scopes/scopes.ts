@@ -1,11 +1,11 @@
 import { MoreThan } from 'typeorm';
 import type { Settings } from '../../config';
-import { sameRanges, type AddPoolInput, type CreateScopeInput, type IpRange } from '../../domain';
+import { roleIn, sameRanges, type AddPoolInput, type CreateScopeInput, type IpRange } from '../../domain';
 import { FailoverRelationship, Pool, Scope } from '../../entities';
 import { BadUserInputError, ConflictError } from '../../errors';
 import type { Cidr } from '../../net/ipv4';
 import { checkName, checkRanges, cidrInput } from '../input';
-import { checkCanJoin, joinRelationship, loadPair, partnerOf, subnetIn, writeDeclarations } from '../failover/membership';
+import { checkCanJoin, loadPair, mirror, partnerOf, subnetIn, writeDeclarations } from '../failover/membership';
 import { checkNetworkFree, checkNetworkFreeInFile } from './networks';
 import { poolById, poolsOf, relationshipByName, scopeById, serverById, serverByName } from '../lookup';
 import type { MutationRunner } from '../mutation/runner';
@@ -28,12 +28,17 @@ export class ScopeService {
       const pair = rel ? await loadPair(m, rel) : null;
       await checkNetworkFree(m.tx, server.id, server.name, cidr);
       checkNetworkFreeInFile(await m.changes.model(server), server.name, cidr);
-      (await m.changes.editor(server)).addSubnet({ network: cidr.text, pools: pools.map((ranges) => ({ ranges })) });
-      const scope = await m.tx.save(Scope, m.tx.create(Scope, { serverId: server.id, network: cidr.text, name: input.name ?? null, enabled: true, failoverRelationshipId: null, failoverRole: null }));
+      // A scope created in a relationship is written with the peer statement in every pool at once: joining it
+      // afterwards would parse the whole file again to find the subnet just added.
+      (await m.changes.editor(server)).addSubnet({ network: cidr.text, pools: pools.map((ranges) => ({ ranges, failoverPeer: pair?.rel.name ?? null })) });
+      const scope = await m.tx.save(
+        Scope,
+        m.tx.create(Scope, { serverId: server.id, network: cidr.text, name: input.name ?? null, enabled: true, failoverRelationshipId: pair?.rel.id ?? null, failoverRole: pair ? roleIn(pair.rel, server.id) : null }),
+      );
       if (pools.length) await m.tx.insert(Pool, pools.map((ranges, position) => ({ scopeId: scope.id, position, ranges })));
       if (pair) {
         await checkCanJoin(m, pair, scope);
-        await joinRelationship(m, pair, scope);
+        await mirror(m, pair, partnerOf(pair, server), scope, { statements: [], pools: pools.map((ranges) => ({ ranges, statements: [] })) });
         await writeDeclarations(m, pair, this.settings);
       }
       return (await m.tx.findOneBy(Scope, { id: scope.id }))!;
