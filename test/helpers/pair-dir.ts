@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DHCPD } from './dhcpd';
 import { holdingHook, type GatewayProcess } from './gateway-process';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import { createTestDatabase } from './postgres';
 
 const SEEDS = path.join(__dirname, '..', '..', 'seeds', 'failover-pair');
@@ -42,6 +44,27 @@ export class PairDir {
 
   read(name: string): string {
     return readFileSync(this.file(name), 'utf8');
+  }
+
+  /** Journal entries still open in the folder's database (src/config-sync/apply/journal.ts: on SQLite a file of its own). */
+  async openJournalEntries(): Promise<number> {
+    const url = this.env.DATABASE_URL;
+    if (url.startsWith('sqlite:')) {
+      const file = url.slice('sqlite:'.length).replace(/\.db$/, '.journal.db');
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('SELECT COUNT(*) AS n FROM journal_entry').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    }
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      return Number((await client.query('SELECT COUNT(*) AS n FROM journal_entry')).rows[0].n);
+    } finally {
+      await client.end();
+    }
   }
 
   /** Path of a hook's control file (hold-, reached-, fill-, fail-<server>). */

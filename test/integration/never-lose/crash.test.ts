@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { DHCPD } from '../../helpers/dhcpd';
 import { buildService, GatewayProcess, waitForFile } from '../../helpers/gateway-process';
 import { ADD_SCOPES, PairDir, registerPair, type DatabaseKind } from '../../helpers/pair-dir';
@@ -57,6 +58,46 @@ if (!POSTGRES_AVAILABLE) console.log('crash test on PostgreSQL skipped: no Postg
       for (const name of ['dhcp-a', 'dhcp-b']) expect(site.read(name).match(/failover peer "ab" \{/g)).toHaveLength(1);
     } finally {
       await gw?.kill();
+      await site.remove();
+    }
+  });
+
+  // The journal entry is written while dhcpd -t checks the change (src/config-sync/apply/change-set.ts), so a
+  // kill in that moment leaves an entry whose change wrote nothing: it is resolved, and says so.
+  test('while dhcpd -t checks the change, its journal entry open and no file written: the restarted service resolves the entry, files untouched', async () => {
+    const site = await PairDir.create(kind);
+    const [hold, reached] = [site.control('hold', 'dhcpd'), site.control('reached', 'dhcpd')];
+    const wrapper = path.join(site.dir, 'dhcpd-holding');
+    writeFileSync(wrapper, `#!/bin/sh\nif [ -e '${hold}' ]; then touch '${reached}'; while [ -e '${hold}' ]; do sleep 0.05; done; fi\nexec '${DHCPD}' "$@"\n`, { mode: 0o755 });
+    // Candidates staged in the folder: the killed service cannot remove its own, and the folder goes with the test.
+    const env = { ...site.env, DHCPD_BIN: wrapper, TMPDIR: site.dir };
+    let gw: GatewayProcess | null = null;
+    try {
+      gw = await GatewayProcess.start(env);
+      const scopeId = await registerPair(gw);
+      const before = { a: site.read('dhcp-a'), b: site.read('dhcp-b') };
+
+      writeFileSync(hold, '');
+      const pending = gw.gql(ADD_SCOPES, { ids: [scopeId] }).catch(() => null);
+      await waitForFile(reached);
+      while ((await site.openJournalEntries()) === 0) await new Promise((r) => setTimeout(r, 20));
+      await gw.kill();
+      expect(await pending).toBeNull();
+      rmSync(hold);
+      expect({ a: site.read('dhcp-a'), b: site.read('dhcp-b') }).toEqual(before);
+
+      gw = await GatewayProcess.start(env);
+      expect(await site.openJournalEntries()).toBe(0);
+      expect({ a: site.read('dhcp-a'), b: site.read('dhcp-b') }).toEqual(before);
+      const data = await gw.ok(`{ failoverRelationship(name: "ab") { status } auditLog(first: 5) { edges { node { outcome message } } } }`);
+      expect(data.failoverRelationship.status).toBe('EMPTY');
+      const recovered = data.auditLog.edges.map((e: { node: { outcome: string; message: string } }) => e.node).filter((n: { outcome: string }) => n.outcome === 'RECOVERED');
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0].message).toContain('no file held its bytes');
+      expect((await gw.ok(ADD_SCOPES, { ids: [scopeId] })).addScopesToFailoverRelationship.status).toBe('NORMAL');
+    } finally {
+      await gw?.kill();
+      rmSync(hold, { force: true });
       await site.remove();
     }
   });
