@@ -42,7 +42,9 @@ function createDataSource({ url, onStatement = () => {}, readonly = false }: Dat
       // SQLite only enforces foreign keys when asked to, per connection
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
         db.pragma('foreign_keys = ON');
-        if (!readonly) db.pragma('journal_mode = WAL');
+        if (readonly) return;
+        db.pragma('journal_mode = WAL');
+        db.pragma(DURABLE_COMMITS);
       },
     });
   }
@@ -76,6 +78,13 @@ export async function openReadDatabase(db: DataSource, options: DataSourceOption
 }
 
 /**
+ * In WAL mode SQLite's default (NORMAL) syncs only at checkpoints: after a power cut the last commits can be
+ * gone while the files they wrote survive, so a change the client was told of, or a journal entry written before
+ * its files, could vanish. FULL syncs the log at every commit: one fsync per mutation.
+ */
+const DURABLE_COMMITS = 'synchronous = FULL';
+
+/**
  * Where the write-ahead journal of file changes lives (src/config-sync/apply/journal.ts). An entry must be
  * committed while the change's own transaction is still open: on PostgreSQL that is another connection of
  * the same database; SQLite has one writer per file, so the journal gets a database file of its own beside
@@ -94,6 +103,7 @@ export async function openJournalDatabase(db: DataSource, options: DataSourceOpt
     timeout: SQLITE_BUSY_TIMEOUT_MS,
     prepareDatabase: (raw: { pragma(s: string): unknown }) => {
       raw.pragma('journal_mode = WAL');
+      raw.pragma(DURABLE_COMMITS);
     },
   });
   await journal.initialize();

@@ -35,11 +35,13 @@ describe.each(DATABASES)('the journal on %s', (kind, available) => {
   });
 
   /** The gateway's databases as `npm start` opens them. */
-  async function open(): Promise<{ journal: Journal; close(): Promise<void> }> {
+  async function open(): Promise<{ journal: Journal; db: DataSource; store: DataSource; close(): Promise<void> }> {
     const db = await openDatabase({ url });
     const store = await openJournalDatabase(db, { url });
     return {
       journal: new Journal(store),
+      db,
+      store,
       async close() {
         if (store !== db) await store.destroy();
         await db.destroy();
@@ -77,6 +79,16 @@ describe.each(DATABASES)('the journal on %s', (kind, available) => {
     try {
       expect((await journal.openEntries()).map((e) => e.id)).toEqual([2]);
       expect(await journal.open('addPool', [FILE])).toBe(5);
+    } finally {
+      await close();
+    }
+  });
+
+  // A power cut must not take back a commit whose files were already replaced (or a journal entry written before them).
+  (kind === 'SQLite' ? test : test.skip)('both SQLite databases sync their log at every commit (synchronous = FULL)', async () => {
+    const { db, store, close } = await open();
+    try {
+      for (const d of [db, store]) expect(await d.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
     } finally {
       await close();
     }
