@@ -217,37 +217,47 @@ export class ChangeSet {
 
   /**
    * Validates and, while dhcpd runs, reads the new texts (the written files' models, so the next change parses
-   * nothing) and calls `beforeWrite` (the journal entry and the change's rows): the two dhcpd -t keep the machine's
-   * cores busy for seconds, and this work needs no verdict. Then writes every changed file with a compare-and-swap
-   * against the bytes read, reloading each server once its files are written; on any failure every written file
-   * is put back.
+   * nothing) and calls `hooks.beside` (the journal entry and the change's rows): the two dhcpd -t keep the
+   * machine's cores busy for seconds, and this work needs no verdict. A check that failed before that point (its
+   * dhcpd never ran) skips it. Once every check passed, `hooks.validated`; then writes every changed file with a
+   * compare-and-swap against the bytes read, reloading each server once its files are written; on any failure
+   * every written file is put back.
    */
-  async apply(beforeWrite: (changes: FileChange[]) => Promise<void>): Promise<Written> {
+  async apply(hooks: { beside(changes: FileChange[]): Promise<void>; validated(changes: FileChange[]): void }): Promise<Written> {
     const { metrics } = this.deps;
     // the validated candidates themselves: rendering every file again would cost time for the same text
     const candidates = await this.guarded();
     const changes = changesOf(candidates);
     if (candidates.length === 0) return { changes, restore: async () => {} };
     const running: Promise<void>[] = [];
+    let failed = false;
     // Settled as one promise that never rejects: a check failing while this waits for the others must not count as unhandled.
     const verdicts = Promise.allSettled(
       candidates.map((c) => {
         let started!: () => void;
         running.push(new Promise((resolve) => (started = resolve)));
-        return this.check(c, started).finally(started);
+        return this.check(c, started)
+          .catch((e: unknown) => {
+            failed = true;
+            throw e;
+          })
+          .finally(started);
       }),
     );
     try {
       await Promise.all(running);
-      for (const { edit, files } of candidates) {
-        edit.editor?.place();
-        settle(edit, files.filter((c) => c.file.editor?.hasEdits()));
+      if (!failed) {
+        for (const { edit, files } of candidates) {
+          edit.editor?.place();
+          settle(edit, files.filter((c) => c.file.editor?.hasEdits()));
+        }
+        await hooks.beside(changes);
       }
-      await beforeWrite(changes);
     } finally {
       // Every dhcpd run (and its temp folder) is waited for before the first failure is reported.
       throwFirstFailure(await verdicts);
     }
+    hooks.validated(changes);
     const written: Candidate[] = [];
     const restore = async () => {
       metrics.rollbacks.inc();

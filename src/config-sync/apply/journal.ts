@@ -36,6 +36,10 @@ export class Journal {
     await this.store.getRepository(JournalEntry).delete(id);
   }
 
+  isOpen(id: number): Promise<boolean> {
+    return this.store.getRepository(JournalEntry).existsBy({ id });
+  }
+
   openEntries(): Promise<JournalEntry[]> {
     return this.store.getRepository(JournalEntry).find({ order: { id: 'ASC' } });
   }
@@ -63,6 +67,9 @@ export async function recoverOpenChanges(deps: RecoveryDeps): Promise<number> {
     const outcome = await deps.writers.transaction(async (qr) => {
       const tx = qr.manager;
       if (!(await deps.writers.tryLockServers(tx, entry.files.map((f) => f.serverId)))) return 'under way';
+      // Its own change may have ended while this waited for the locks: refused by dhcpd -t (its entry is written
+      // while the checks run) and closed, or committed.
+      if (!(await deps.journal.isOpen(entry.id))) return 'closed';
       if (await tx.existsBy(JournalCommit, { journalId: entry.id })) return 'committed';
       const restored: string[] = [];
       const leftAlone: string[] = [];
@@ -97,7 +104,7 @@ export async function recoverOpenChanges(deps: RecoveryDeps): Promise<number> {
       deps.log(`recovery of journal entry ${entry.id} failed, it stays open and is tried again: ${(e as Error).message}`);
       return 'failed' as const;
     });
-    if (outcome === 'failed' || outcome === 'under way') continue;
+    if (outcome === 'failed' || outcome === 'under way' || outcome === 'closed') continue;
     await deps.journal.close(entry.id);
     if (outcome === 'recovered') recovered++;
   }

@@ -72,18 +72,25 @@ export class MutationRunner {
         let entry: number | null = null;
         let written;
         try {
-          // Called while dhcpd -t runs. The rows are the transaction's: it commits them only once every file is written.
-          written = await changeSet.apply(async (planned) => {
-            changes = planned;
-            entry = await journal.open(audit?.operation ?? 'change', planned.map(journalFile));
-            for (const c of planned) await states.record(c.server.id, c.path, afterHash(c), c.after);
-            // A file the change takes out of a server's tree (an include deleted with its subnet) is that server's no more.
-            for (const server of new Map(planned.map((c) => [c.server.id, c.server])).values()) await states.forgetOthers(server.id, changeSet.treeAfter(server));
-            await journal.markCommitted(tx, entry);
+          written = await changeSet.apply({
+            // While dhcpd -t runs. The rows are the transaction's: it commits them only once every file is written.
+            beside: async (planned) => {
+              entry = await journal.open(audit?.operation ?? 'change', planned.map(journalFile));
+              for (const c of planned) await states.record(c.server.id, c.path, afterHash(c), c.after);
+              // A file the change takes out of a server's tree (an include deleted with its subnet) is that server's no more.
+              for (const server of new Map(planned.map((c) => [c.server.id, c.server])).values()) await states.forgetOthers(server.id, changeSet.treeAfter(server));
+              await journal.markCommitted(tx, entry);
+            },
+            // A refusal by dhcpd -t is audited without diffs, as before a change is validated; a failure after, with them.
+            validated: (planned) => (changes = planned),
           });
         } catch (e) {
-          // Files are back as they were (unless putting them back failed: then the entry stays open for recovery).
-          if (entry !== null && !(e instanceof RestoreFailedError)) await journal.close(entry);
+          // Files are back as they were (unless putting them back failed: then the entry stays open for recovery). A
+          // failure to close the entry must not hide the refusal: recovery closes it (its change never committed).
+          if (entry !== null && !(e instanceof RestoreFailedError)) {
+            const open = entry;
+            await journal.close(open).catch((c: unknown) => log(`journal entry ${open} stays open (recovery will resolve it): ${(c as Error).message}`));
+          }
           throw e instanceof RestoreFailedError ? e.failure : e;
         }
         if (audit) await recordSuccess(tx, audit, changes.map(auditedChange));

@@ -101,4 +101,43 @@ if (!POSTGRES_AVAILABLE) console.log('crash test on PostgreSQL skipped: no Postg
       await site.remove();
     }
   });
+
+  // Another mutation's recovery may list the entry of a change whose dhcpd -t is still running; if that change is
+  // refused, its entry is closed, and the recovery, once it holds the locks, must not report it as an unfinished one.
+  test('a change refused by dhcpd -t while another mutation waits: no RECOVERED entry, the other change applied', async () => {
+    const site = await PairDir.create(kind);
+    const [hold, reached, refuse] = [site.control('hold', 'dhcpd'), site.control('reached', 'dhcpd'), site.control('fail', 'dhcpd')];
+    const wrapper = path.join(site.dir, 'dhcpd-holding');
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\n[ -e '${refuse}' ] && refused=1\nif [ -e '${hold}' ]; then touch '${reached}'; while [ -e '${hold}' ]; do sleep 0.05; done; fi\nif [ -n "$refused" ]; then echo 'refused by the test' >&2; exit 1; fi\nexec '${DHCPD}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const gw = await GatewayProcess.start({ ...site.env, DHCPD_BIN: wrapper, TMPDIR: site.dir });
+    try {
+      const scopeId = await registerPair(gw);
+      writeFileSync(refuse, '');
+      writeFileSync(hold, '');
+      const refused = gw.gql(ADD_SCOPES, { ids: [scopeId] });
+      await waitForFile(reached);
+      while ((await site.openJournalEntries()) === 0) await new Promise((r) => setTimeout(r, 20));
+      const other = gw.gql(ADD_SCOPES, { ids: [scopeId] });
+      // time for the other mutation's recovery to list the open entry (it then waits for the write lock or skips it)
+      await new Promise((r) => setTimeout(r, 500));
+      rmSync(refuse);
+      rmSync(hold);
+      expect((await refused).errors?.[0].extensions?.code).toBe('CONFIG_INVALID');
+      expect((await other).data?.addScopesToFailoverRelationship.status).toBe('NORMAL');
+      const { auditLog } = await gw.ok(`{ auditLog(first: 10) { edges { node { outcome changes { path } } } } }`);
+      const outcomes = auditLog.edges.map((e: { node: { outcome: string; changes: unknown[] } }) => e.node);
+      expect(outcomes.map((n: { outcome: string }) => n.outcome)).not.toContain('RECOVERED');
+      // a refusal by dhcpd -t names no diffs: nothing was validated to be written
+      expect(outcomes.find((n: { outcome: string }) => n.outcome === 'CONFIG_INVALID')).toEqual({ outcome: 'CONFIG_INVALID', changes: [] });
+      expect(await site.openJournalEntries()).toBe(0);
+    } finally {
+      await gw.kill();
+      for (const f of [hold, refuse]) rmSync(f, { force: true });
+      await site.remove();
+    }
+  });
 });

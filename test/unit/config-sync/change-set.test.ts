@@ -36,7 +36,7 @@ const TEXT = 'authoritative;\n\nsubnet 198.51.100.0 netmask 255.255.255.0 {\n  p
   test('keeps the model of each file it wrote: the next change starts from it and parses nothing', async () => {
     const first = changeSet();
     (await first.editor(server)).addSubnet({ network: '203.0.113.0/24', pools: [{ ranges: [{ start: '203.0.113.10', end: '203.0.113.20' }] }] });
-    await first.apply(async () => {});
+    await first.apply({ beside: async () => {}, validated: () => {} });
     const written = readFileSync(server.configPath);
     expect(written.toString()).toContain('subnet 203.0.113.0 netmask 255.255.255.0');
 
