@@ -247,10 +247,8 @@ export class ChangeSet {
     try {
       await Promise.all(running);
       if (!failed) {
-        for (const { edit, files } of candidates) {
-          edit.editor?.place();
-          settle(edit, files.filter((c) => c.file.editor?.hasEdits()));
-        }
+        // candidates() placed the peer changes already: the editors hold every edit.
+        for (const { edit, files } of candidates) settle(edit, files.filter((c) => c.file.editor?.hasEdits()));
         await hooks.beside(changes);
       }
     } finally {
@@ -295,8 +293,8 @@ export class ChangeSet {
           // A server is put back (and reloaded) only once one of its files was replaced.
           if (done.files.length === 0) written.push(done);
           done.files.push(c);
-          // The model read last is the candidate's when no edit came after it: the next change starts from it.
-          if (c.text === c.file.model.text) this.deps.models.remember(c.file.path, bytes, c.file.model);
+          // The candidate's model, read while dhcpd ran (settle): the next change starts from it.
+          this.deps.models.remember(c.file.path, bytes, c.file.model);
         }
         await edit.files.reload();
       } catch (e) {
