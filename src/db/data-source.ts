@@ -84,6 +84,11 @@ export async function openReadDatabase(db: DataSource, options: DataSourceOption
  */
 const DURABLE_COMMITS = 'synchronous = FULL';
 
+/** The journal's database file beside the gateway's SQLite file: `gateway.db` → `gateway.journal.db`. */
+export function journalFileOf(file: string): string {
+  return path.join(path.dirname(file), `${path.basename(file).replace(/\.db$/, '')}.journal.db`);
+}
+
 /**
  * Where the write-ahead journal of file changes lives (src/config-sync/apply/journal.ts). An entry must be
  * committed while the change's own transaction is still open: on PostgreSQL that is another connection of
@@ -93,7 +98,7 @@ const DURABLE_COMMITS = 'synchronous = FULL';
 export async function openJournalDatabase(db: DataSource, options: DataSourceOptions): Promise<DataSource> {
   if (db.options.type !== 'better-sqlite3') return db;
   const file = String(db.options.database);
-  const journalFile = file === ':memory:' ? file : path.join(path.dirname(file), `${path.basename(file).replace(/\.db$/, '')}.journal.db`);
+  const journalFile = file === ':memory:' ? file : journalFileOf(file);
   const journal = new DataSource({
     type: 'better-sqlite3',
     database: journalFile,

@@ -5,6 +5,7 @@ import { DHCPD } from './dhcpd';
 import { holdingHook, type GatewayProcess } from './gateway-process';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
+import { journalFileOf } from '../../src/db/data-source';
 import { createTestDatabase } from './postgres';
 
 const SEEDS = path.join(__dirname, '..', '..', 'seeds', 'failover-pair');
@@ -50,8 +51,7 @@ export class PairDir {
   async openJournalEntries(): Promise<number> {
     const url = this.env.DATABASE_URL;
     if (url.startsWith('sqlite:')) {
-      const file = url.slice('sqlite:'.length).replace(/\.db$/, '.journal.db');
-      const db = new Database(file, { readonly: true, fileMustExist: true });
+      const db = new Database(journalFileOf(url.slice('sqlite:'.length)), { readonly: true, fileMustExist: true });
       try {
         return (db.prepare('SELECT COUNT(*) AS n FROM journal_entry').get() as { n: number }).n;
       } finally {
