@@ -25,9 +25,9 @@ import { openJournalDatabase } from '../src/db/data-source';
 import { FileStates } from '../src/db/file-states';
 import { Writers } from '../src/db/writers';
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { generateLeaseFile } from './lease-file';
+import { createPostgresDatabase } from './postgres-database';
 import { NESTED_QUERY, PAIR_ADDRESSES, PEER, pairConfig } from './pair-config';
 import { ServiceProcess, startFlags } from './service-process';
 import { sshBench } from './ssh';
@@ -151,27 +151,18 @@ const DATABASES: BenchDatabase[] = [
       }
     },
     async create() {
-      const name = `gw_bench_${randomBytes(6).toString('hex')}`;
-      const admin = new Client({ connectionString: PG_ADMIN_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(PG_ADMIN_URL);
-      url.pathname = `/${name}`;
-      const client = new Client({ connectionString: url.toString() });
+      const database = await createPostgresDatabase(PG_ADMIN_URL, 'gw_bench');
+      const client = new Client({ connectionString: database.url });
       let connected: Promise<unknown> | null = null;
       return {
-        url: url.toString(),
+        url: database.url,
         async query(sql) {
           await (connected ??= client.connect());
           return (await client.query(sql)).rows;
         },
         async drop() {
           if (connected) await client.end();
-          const c = new Client({ connectionString: PG_ADMIN_URL });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
+          await database.drop();
         },
       };
     },

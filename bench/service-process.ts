@@ -18,7 +18,8 @@ export function startFlags(): string[] {
   return words.slice(1, -1);
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on loopback with nothing listening (for a service to take, or to be refused on). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -27,8 +28,6 @@ async function freePort(): Promise<number> {
 }
 
 export class ServiceProcess {
-  private output = '';
-
   private constructor(
     private readonly child: ChildProcess,
     /** http://127.0.0.1:<port> */
@@ -43,17 +42,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     });
-    const service = new ServiceProcess(child, `http://127.0.0.1:${port}`);
-    await new Promise<void>((resolve, reject) => {
-      const seen = (chunk: Buffer) => {
-        service.output += chunk.toString();
-        if (service.output.includes('listening on')) resolve();
-      };
-      child.stdout!.on('data', seen);
-      child.stderr!.on('data', seen);
-      child.once('exit', (code, signal) => reject(new Error(`the service exited (${code ?? signal}) before listening:\n${service.output}`)));
-    });
-    return service;
+    await untilListening(child);
+    return new ServiceProcess(child, `http://127.0.0.1:${port}`);
   }
 
   /** The process's peak resident set so far (VmHWM), in MB. */
@@ -64,10 +54,29 @@ export class ServiceProcess {
   }
 
   /** SIGTERM, the ordinary shutdown. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
+  stop(): Promise<void> {
+    return terminate(this.child);
   }
+}
+
+/** Resolves once the service says it listens, its output (both streams) collected meanwhile; rejects, with that output, if it exits first. */
+export function untilListening(child: ChildProcess): Promise<void> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const seen = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening on')) resolve();
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.once('exit', (code, signal) => reject(new Error(`the service exited (${code ?? signal}) before listening:\n${output}`)));
+  });
+}
+
+/** SIGTERM, and the exit waited for (nothing to do for a process that already ended). */
+export async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }

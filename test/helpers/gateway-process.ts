@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort, terminate, untilListening } from '../../bench/service-process';
 import { ADMIN_TOKEN, type GraphQLResponse } from './site';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -11,21 +11,11 @@ export function buildService(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /**
  * The service as an operator runs it, `node dist/src/index.js`, in a process group of its own, so that
  * kill() takes it and the reload hooks it started down at once, like a machine that dies.
  */
 export class GatewayProcess {
-  output = '';
-
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
@@ -39,17 +29,8 @@ export class GatewayProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH, GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN, HOST: '127.0.0.1', PORT: String(port), ...env },
     });
-    const gw = new GatewayProcess(child, `http://127.0.0.1:${port}`);
-    await new Promise<void>((resolve, reject) => {
-      const seen = (chunk: Buffer) => {
-        gw.output += chunk.toString();
-        if (gw.output.includes('listening on')) resolve();
-      };
-      child.stdout!.on('data', seen);
-      child.stderr!.on('data', seen);
-      child.once('exit', (code, signal) => reject(new Error(`the service exited (${code ?? signal}) before listening:\n${gw.output}`)));
-    });
-    return gw;
+    await untilListening(child);
+    return new GatewayProcess(child, `http://127.0.0.1:${port}`);
   }
 
   async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T> & { extensions?: Record<string, unknown> }> {
@@ -76,11 +57,8 @@ export class GatewayProcess {
   }
 
   /** SIGTERM: the ordinary shutdown. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
+  stop(): Promise<void> {
+    return terminate(this.child);
   }
 }
 
@@ -104,6 +82,29 @@ export function holdingHook(dir: string, name: string): string[] {
   );
   chmodSync(script, 0o755);
   return [script];
+}
+
+/**
+ * A dhcpd for DHCPD_BIN that, while `<dir>/hold-dhcpd` exists, creates `<dir>/reached-dhcpd` and waits until the
+ * hold is removed: a deterministic moment while a change is checked. One started while `<dir>/fail-dhcpd` exists
+ * refuses, whatever it checks; every other run is the real `dhcpd`.
+ */
+export function holdingDhcpd(dir: string, dhcpd: string): string {
+  const script = path.join(dir, 'dhcpd-holding');
+  const [hold, reached, fail] = ['hold', 'reached', 'fail'].map((kind) => `${dir}/${kind}-dhcpd`);
+  writeFileSync(
+    script,
+    [
+      '#!/bin/sh',
+      `[ -e "${fail}" ] && refused=1`,
+      `if [ -e "${hold}" ]; then touch "${reached}"; while [ -e "${hold}" ]; do sleep 0.05; done; fi`,
+      `if [ -n "$refused" ]; then echo 'refused by the test' >&2; exit 1; fi`,
+      `exec "${dhcpd}" "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(script, 0o755);
+  return script;
 }
 
 /** Resolves once `file` exists (polling; the hook creates it). */

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createPostgresDatabase } from '../../bench/postgres-database';
 
 /** The machine's PostgreSQL (trust auth); tests on it are skipped, never passed, where it does not answer. */
 export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -26,21 +25,6 @@ export const DATABASES = [
 export type DatabaseName = (typeof DATABASES)[number][0];
 
 /** A fresh database per test file, dropped afterwards, so runs never see each other's rows. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `gw_test_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+export function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createPostgresDatabase(PG_ADMIN_URL, 'gw_test');
 }

@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../bench/service-process';
 import { cleanupLeftovers } from '../../demo/netns-lab';
 import { canRunSshd, Sshd } from '../../demo/sshd';
 import { loadSettings, type ServerHooks } from '../../src/config';
@@ -21,15 +22,6 @@ const run = canRunSshd() ? describe : describe.skip;
 if (!canRunSshd()) console.warn('ssh-transport: skipped (needs root and /usr/sbin/sshd)');
 
 const VALID = 'default-lease-time 600;\nsubnet 198.51.100.0 netmask 255.255.255.0 {\n  range 198.51.100.10 198.51.100.20;\n}\n';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 run('the SSH transport against a real sshd', () => {
   let sshd: Sshd;

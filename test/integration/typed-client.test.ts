@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../bench/service-process';
 import { dedent } from '../helpers/dedent';
 import { describeWithDhcpd } from '../helpers/dhcpd';
 import { ADMIN_TOKEN, Site } from '../helpers/site';
@@ -42,15 +42,6 @@ async function buildExample(schema: string): Promise<{ dir: string; build: Run }
   return { dir, build: await run(dir, 'npm', ['run', '-s', 'example:typed-client:build']) };
 }
 
-/** A TCP port on loopback with nothing listening: the servers' OMAPI port, so live state is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const SCHEMA = readFileSync(path.join(REPO, 'schema.graphql'), 'utf8');
 
 describeWithDhcpd('the generated client of examples/typed-client against a running gateway', () => {
@@ -63,7 +54,8 @@ describeWithDhcpd('the generated client of examples/typed-client against a runni
   const withoutIds = (out: string) => out.replace(/scope \S+ /g, 'scope <id> ');
 
   beforeAll(async () => {
-    omapiPort = await closedPort();
+    // nothing listens there: the servers' OMAPI port, so live state is refused at once
+    omapiPort = await freePort();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-servers-'));
     const serversFile = path.join(dir, 'servers.json');
     writeFileSync(serversFile, JSON.stringify({ defaults: { omapiPort } }));

@@ -1,12 +1,16 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { DHCPD } from '../../helpers/dhcpd';
-import { buildService, GatewayProcess, waitForFile } from '../../helpers/gateway-process';
+import { buildService, GatewayProcess, holdingDhcpd, waitForFile } from '../../helpers/gateway-process';
 import { ADD_SCOPES, PairDir, registerPair, type DatabaseKind } from '../../helpers/pair-dir';
 import { POSTGRES_AVAILABLE } from '../../helpers/postgres';
 
 const kinds: DatabaseKind[] = ['SQLite', ...(POSTGRES_AVAILABLE ? (['PostgreSQL'] as const) : [])];
 if (!POSTGRES_AVAILABLE) console.log('crash test on PostgreSQL skipped: no PostgreSQL at 127.0.0.1:5432');
+
+/** Resolves once the change under way has written its journal entry (while its dhcpd -t runs). */
+async function untilJournalEntryOpen(site: PairDir): Promise<void> {
+  while ((await site.openJournalEntries()) === 0) await new Promise((r) => setTimeout(r, 20));
+}
 
 /**
  * kill -9 in the middle of an apply: the secondary (written first) or both files already replaced, the
@@ -67,10 +71,8 @@ if (!POSTGRES_AVAILABLE) console.log('crash test on PostgreSQL skipped: no Postg
   test('while dhcpd -t checks the change, its journal entry open and no file written: the restarted service resolves the entry, files untouched', async () => {
     const site = await PairDir.create(kind);
     const [hold, reached] = [site.control('hold', 'dhcpd'), site.control('reached', 'dhcpd')];
-    const wrapper = path.join(site.dir, 'dhcpd-holding');
-    writeFileSync(wrapper, `#!/bin/sh\nif [ -e '${hold}' ]; then touch '${reached}'; while [ -e '${hold}' ]; do sleep 0.05; done; fi\nexec '${DHCPD}' "$@"\n`, { mode: 0o755 });
     // Candidates staged in the folder: the killed service cannot remove its own, and the folder goes with the test.
-    const env = { ...site.env, DHCPD_BIN: wrapper, TMPDIR: site.dir };
+    const env = { ...site.env, DHCPD_BIN: holdingDhcpd(site.dir, DHCPD!), TMPDIR: site.dir };
     let gw: GatewayProcess | null = null;
     try {
       gw = await GatewayProcess.start(env);
@@ -80,7 +82,7 @@ if (!POSTGRES_AVAILABLE) console.log('crash test on PostgreSQL skipped: no Postg
       writeFileSync(hold, '');
       const pending = gw.gql(ADD_SCOPES, { ids: [scopeId] }).catch(() => null);
       await waitForFile(reached);
-      while ((await site.openJournalEntries()) === 0) await new Promise((r) => setTimeout(r, 20));
+      await untilJournalEntryOpen(site);
       await gw.kill();
       expect(await pending).toBeNull();
       rmSync(hold);
@@ -107,20 +109,14 @@ if (!POSTGRES_AVAILABLE) console.log('crash test on PostgreSQL skipped: no Postg
   test('a change refused by dhcpd -t while another mutation waits: no RECOVERED entry, the other change applied', async () => {
     const site = await PairDir.create(kind);
     const [hold, reached, refuse] = [site.control('hold', 'dhcpd'), site.control('reached', 'dhcpd'), site.control('fail', 'dhcpd')];
-    const wrapper = path.join(site.dir, 'dhcpd-holding');
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\n[ -e '${refuse}' ] && refused=1\nif [ -e '${hold}' ]; then touch '${reached}'; while [ -e '${hold}' ]; do sleep 0.05; done; fi\nif [ -n "$refused" ]; then echo 'refused by the test' >&2; exit 1; fi\nexec '${DHCPD}' "$@"\n`,
-      { mode: 0o755 },
-    );
-    const gw = await GatewayProcess.start({ ...site.env, DHCPD_BIN: wrapper, TMPDIR: site.dir });
+    const gw = await GatewayProcess.start({ ...site.env, DHCPD_BIN: holdingDhcpd(site.dir, DHCPD!), TMPDIR: site.dir });
     try {
       const scopeId = await registerPair(gw);
       writeFileSync(refuse, '');
       writeFileSync(hold, '');
       const refused = gw.gql(ADD_SCOPES, { ids: [scopeId] });
       await waitForFile(reached);
-      while ((await site.openJournalEntries()) === 0) await new Promise((r) => setTimeout(r, 20));
+      await untilJournalEntryOpen(site);
       const other = gw.gql(ADD_SCOPES, { ids: [scopeId] });
       // time for the other mutation's recovery to list the open entry (it then waits for the write lock or skips it)
       await new Promise((r) => setTimeout(r, 500));
