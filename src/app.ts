@@ -18,7 +18,6 @@ import type { Settings } from './config';
 import { Context, createContext } from './context';
 import { openDatabase, openJournalDatabase, openReadDatabase } from './db/data-source';
 import { postgresLiveStateTransport } from './db/live-state-notify';
-import { rowReader } from './db/row-reader';
 import { Writers } from './db/writers';
 import { Journal, recoverOpenChanges } from './config-sync/apply/journal';
 import { isDeliberate } from './errors';
@@ -172,7 +171,6 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
       await apollo.stop();
       await changes.close();
       await ssh.close();
-      for (const source of new Set([db, readDb, journalDb])) rowReader(source).close();
       for (const other of [readDb, journalDb]) if (other !== db) await other.destroy();
       await db.destroy();
     },

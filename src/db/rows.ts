@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { FailoverRole, IpRange, Transport } from '../domain';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
-import type { Row } from './row-reader';
+import type { Row, RowQuery } from './row-reader';
 
 /**
  * Plain SQL for the two hot paths, reading thousands of rows for one GraphQL answer and importing a whole file:
@@ -9,17 +9,31 @@ import type { Row } from './row-reader';
  * and row mappers below are the only place that knows the tables' column names outside the entities.
  */
 
-export const SELECT = {
-  server: 'SELECT id, name, address, config_path, transport, unmatched_failover_peers, created_at FROM dhcp_server',
-  relationship:
-    'SELECT id, name, primary_server_id, secondary_server_id, percentage, mclt, port, load_balance_max_seconds, max_response_delay, max_unacked_updates FROM failover_relationship',
-  scope: 'SELECT id, server_id, network, name, enabled, failover_relationship_id, failover_role FROM scope',
-  pool: 'SELECT id, scope_id, position, ranges FROM pool',
-};
+/** Columns, in their order, and the table they are read from. */
+export interface TableRead {
+  columns: string;
+  table: string;
+}
 
-/** The columns of `SELECT[table]`, each prefixed with `alias.`, for a join that reads them in the same order. */
-export function columnsOf(table: keyof typeof SELECT, alias: string): string {
-  return SELECT[table].replace(/^SELECT (.*) FROM \w+$/, '$1').split(', ').map((c) => `${alias}.${c}`).join(', ');
+/** What each mapper below reads. */
+export const READ = {
+  server: { columns: 'id, name, address, config_path, transport, unmatched_failover_peers, created_at', table: 'dhcp_server' },
+  relationship: {
+    columns: 'id, name, primary_server_id, secondary_server_id, percentage, mclt, port, load_balance_max_seconds, max_response_delay, max_unacked_updates',
+    table: 'failover_relationship',
+  },
+  scope: { columns: 'id, server_id, network, name, enabled, failover_relationship_id, failover_role', table: 'scope' },
+  pool: { columns: 'id, scope_id, position, ranges', table: 'pool' },
+} satisfies Record<string, TableRead>;
+
+/** The rows of `read.table` that `where` (if given) selects, in `orderBy` (if given), as src/db/row-reader.ts reads them. */
+export function select(read: TableRead, where?: string, orderBy?: string): RowQuery {
+  return { columns: read.columns, from: `FROM ${read.table}${where ? ` WHERE ${where}` : ''}`, orderBy };
+}
+
+/** The columns of `READ[table]`, each prefixed with `alias.`, for a join that reads them in the same order. */
+export function columnsOf(table: keyof typeof READ, alias: string): string {
+  return READ[table].columns.split(', ').map((c) => `${alias}.${c}`).join(', ');
 }
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
@@ -52,7 +66,7 @@ export function parseRanges(text: string): IpRange[] {
   }
 }
 
-// The mappers take a row as src/db/row-reader.ts gives it: the values in their SELECT's column order.
+// The mappers take a row as src/db/row-reader.ts gives it: the values in READ's column order.
 
 export function toServer([id, name, address, configPath, transport, unmatchedFailoverPeers, createdAt]: Row): DhcpServer {
   const s = new DhcpServer();

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { rowReader, type Row } from '../db/row-reader';
-import { SELECT, columnsOf, inKeys, isPostgres, keysParam, toPool, toRelationship, toScope, toServer } from '../db/rows';
+import { rowReader, type Row, type RowQuery } from '../db/row-reader';
+import { READ, columnsOf, inKeys, isPostgres, keysParam, select, toPool, toRelationship, toScope, toServer, type TableRead } from '../db/rows';
 import { FileState, type DhcpServer, type FailoverRelationship, type Pool, type Scope } from '../entities';
 import { Pacer } from './pacer';
 
@@ -28,12 +28,12 @@ export function createLoaders(db: DataSource) {
     batches.set(l, batch as Batch<unknown>);
     return l;
   };
-  const each = (sql: string, keys: readonly number[], row: (r: Row) => void) => reader.each(sql, [keysParam(db, keys)], row);
+  const each = (query: RowQuery, keys: readonly number[], row: (r: Row) => void) => reader.each(query, [keysParam(db, keys)], row);
 
-  const byId = <T extends { id: number }>(select: string, map: (r: Row) => T): Batch<T | null> => async (ids) => {
+  const byId = <T extends { id: number }>(read: TableRead, map: (r: Row) => T): Batch<T | null> => async (ids) => {
     const found = new Map<number, T | null>();
     for (const id of ids) found.set(id, null);
-    await each(`${select} WHERE ${inKeys(db, 'id')}`, ids, (r) => {
+    await each(select(read, inKeys(db, 'id')), ids, (r) => {
       const value = map(r);
       found.set(value.id, value);
     });
@@ -41,10 +41,10 @@ export function createLoaders(db: DataSource) {
   };
 
   /** Children grouped under each key (every key present, maybe with none), in `order`; `keyOf` reads the key from a child. */
-  const grouped = <T>(select: string, column: string, order: string, map: (r: Row) => T, keyOf: (child: T) => number): Batch<T[]> => async (keys) => {
+  const grouped = <T>(read: TableRead, column: string, order: string, map: (r: Row) => T, keyOf: (child: T) => number): Batch<T[]> => async (keys) => {
     const groups = new Map<number, T[]>();
     for (const k of keys) groups.set(k, []);
-    await each(`${select} WHERE ${inKeys(db, column)} ORDER BY ${order}`, keys, (r) => {
+    await each(select(read, inKeys(db, column), order), keys, (r) => {
       const child = map(r);
       groups.get(keyOf(child))!.push(child);
     });
@@ -53,16 +53,17 @@ export function createLoaders(db: DataSource) {
 
   const relationshipsByServer: Batch<FailoverRelationship[]> = async (serverIds) => {
     // The keys twice: PostgreSQL's two ANY($1) share one parameter, SQLite's two json_each(?) take one each.
-    const sql = `${SELECT.relationship} WHERE ${inKeys(db, 'primary_server_id')} OR ${inKeys(db, 'secondary_server_id')} ORDER BY id`;
+    const query = select(READ.relationship, `${inKeys(db, 'primary_server_id')} OR ${inKeys(db, 'secondary_server_id')}`, 'id');
     const param = keysParam(db, serverIds);
     const found: FailoverRelationship[] = [];
-    await reader.each(sql, isPostgres(db) ? [param] : [param, param], (r) => found.push(toRelationship(r)));
+    await reader.each(query, isPostgres(db) ? [param] : [param, param], (r) => found.push(toRelationship(r)));
     return new Map(serverIds.map((id) => [id, found.filter((r) => r.primaryServerId === id || r.secondaryServerId === id)]));
   };
 
   const scopeCountByRelationship: Batch<number> = async (relIds) => {
     const counts = new Map<number, number>(relIds.map((id) => [id, 0]));
-    await each(`SELECT failover_relationship_id, COUNT(*) FROM scope WHERE ${inKeys(db, 'failover_relationship_id')} GROUP BY failover_relationship_id`, relIds, ([rel, n]) =>
+    const query = { columns: 'rel, n', from: `FROM (SELECT failover_relationship_id AS rel, COUNT(*) AS n FROM scope WHERE ${inKeys(db, 'failover_relationship_id')} GROUP BY failover_relationship_id) counts` };
+    await each(query, relIds, ([rel, n]) =>
       counts.set(Number(rel), Number(n)),
     );
     return counts;
@@ -71,8 +72,11 @@ export function createLoaders(db: DataSource) {
   /** The same network on the other server of the same relationship. */
   const partnerScope: Batch<Scope | null> = async (scopeIds) => {
     const found = new Map<number, Scope | null>(scopeIds.map((id) => [id, null]));
-    const sql = `SELECT o.id, ${columnsOf('scope', 's')} FROM scope o JOIN scope s ON s.failover_relationship_id = o.failover_relationship_id AND s.network = o.network AND s.server_id <> o.server_id WHERE ${inKeys(db, 'o.id')}`;
-    await each(sql, scopeIds, ([forId, ...scope]) => found.set(Number(forId), toScope(scope)));
+    const query = {
+      columns: `o.id, ${columnsOf('scope', 's')}`,
+      from: `FROM scope o JOIN scope s ON s.failover_relationship_id = o.failover_relationship_id AND s.network = o.network AND s.server_id <> o.server_id WHERE ${inKeys(db, 'o.id')}`,
+    };
+    await each(query, scopeIds, ([forId, ...scope]) => found.set(Number(forId), toScope(scope)));
     return found;
   };
 
@@ -80,16 +84,16 @@ export function createLoaders(db: DataSource) {
     Object.assign(new FileState(), { serverId: Number(serverId), path: path as string, sha256: sha256 as string, content: (content as string | null) ?? null, seenAt: new Date(seenAt as string) });
 
   const loaders = {
-    fileStatesByServer: loader(grouped('SELECT server_id, path, sha256, content, seen_at FROM file_state', 'server_id', 'path', toFileState, (f) => f.serverId)),
-    server: loader(byId<DhcpServer>(SELECT.server, toServer)),
-    relationship: loader(byId<FailoverRelationship>(SELECT.relationship, toRelationship)),
-    scope: loader(byId<Scope>(SELECT.scope, toScope)),
-    pool: loader(byId<Pool>(SELECT.pool, toPool)),
+    fileStatesByServer: loader(grouped({ columns: 'server_id, path, sha256, content, seen_at', table: 'file_state' }, 'server_id', 'path', toFileState, (f) => f.serverId)),
+    server: loader(byId<DhcpServer>(READ.server, toServer)),
+    relationship: loader(byId<FailoverRelationship>(READ.relationship, toRelationship)),
+    scope: loader(byId<Scope>(READ.scope, toScope)),
+    pool: loader(byId<Pool>(READ.pool, toPool)),
     relationshipsByServer: loader(relationshipsByServer),
     scopeCountByRelationship: loader(scopeCountByRelationship),
-    scopesByServer: loader(grouped(SELECT.scope, 'server_id', 'id', toScope, (s) => s.serverId)),
-    scopesByRelationship: loader(grouped(SELECT.scope, 'failover_relationship_id', 'id', toScope, (s) => s.failoverRelationshipId!)),
-    poolsByScope: loader(grouped(SELECT.pool, 'scope_id', 'position', toPool, (p) => p.scopeId)),
+    scopesByServer: loader(grouped(READ.scope, 'server_id', 'id', toScope, (s) => s.serverId)),
+    scopesByRelationship: loader(grouped(READ.scope, 'failover_relationship_id', 'id', toScope, (s) => s.failoverRelationshipId!)),
+    poolsByScope: loader(grouped(READ.pool, 'scope_id', 'position', toPool, (p) => p.scopeId)),
     partnerScope: loader(partnerScope),
   };
   // What a prefetch (src/loaders/prefetch.ts) read, by loader and key: the maps its batches returned.

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Settings } from '../config';
-import { rowReader, type Row } from '../db/row-reader';
-import { SELECT, toPool, toScope, toServer } from '../db/rows';
+import { rowReader, type Row, type RowQuery } from '../db/row-reader';
+import { READ, select, toPool, toScope, toServer } from '../db/rows';
 import type { DhcpServer, FailoverRelationship, Pool, Scope } from '../entities';
 import { countAddresses, LeaseFileCache, mergeTables, spansOf, utilizationOf, type LeaseTable, type Utilization } from '../leases';
 import type { Loaders } from '../loaders';
@@ -75,12 +75,12 @@ export class UtilizationService {
 
   private async fillGauge(gauge: Gauge<'server' | 'scope' | 'state'>): Promise<void> {
     // Three statements whatever the size; the scopes of a server whose file cannot be read get no series.
-    const all = async <T>(sql: string, map: (r: Row) => T) => {
+    const all = async <T>(query: RowQuery, map: (r: Row) => T) => {
       const found: T[] = [];
-      await rowReader(this.db).each(sql, [], (r) => found.push(map(r)));
+      await rowReader(this.db).each(query, [], (r) => found.push(map(r)));
       return found;
     };
-    const [servers, scopes, pools] = await Promise.all([all(SELECT.server, toServer), all(SELECT.scope, toScope), all(SELECT.pool, toPool)]);
+    const [servers, scopes, pools] = await Promise.all([all(select(READ.server), toServer), all(select(READ.scope), toScope), all(select(READ.pool), toPool)]);
     const tables = new Map(await Promise.all(servers.map(async (s) => [s.id, { server: s, table: await this.table(s) }] as const)));
     const ranges = new Map<number, Pool['ranges']>();
     for (const p of pools) ranges.set(p.scopeId, [...(ranges.get(p.scopeId) ?? []), ...p.ranges]);

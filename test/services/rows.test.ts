@@ -1,7 +1,7 @@
 import { FailoverRole } from '../../src/domain';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../src/entities';
-import { SELECT, insertScopes, parseRanges, replacePoolsOfServer, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
-import { rowReader, type Row } from '../../src/db/row-reader';
+import { READ, insertScopes, parseRanges, replacePoolsOfServer, select, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
+import { rowReader, type Row, type RowQuery } from '../../src/db/row-reader';
 import { Site } from '../helpers/site';
 
 /**
@@ -16,9 +16,9 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
   afterAll(() => site.stop());
 
   const columnsOf = (entity: Function) => site.gateway.db.getMetadata(entity).columns;
-  const rows = async <T>(sql: string, map: (r: Row) => T): Promise<T[]> => {
+  const rows = async <T>(query: RowQuery, map: (r: Row) => T): Promise<T[]> => {
     const found: T[] = [];
-    await rowReader(site.gateway.db).each(sql, [], (r) => found.push(map(r)));
+    await rowReader(site.gateway.db).each(query, [], (r) => found.push(map(r)));
     return found;
   };
   const tables = [
@@ -28,8 +28,9 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
     ['pool', Pool, toPool],
   ] as const;
 
-  test.each(tables)('SELECT.%s reads every column, and its mapper sets every property', (key, entity, toEntity) => {
-    const selected = SELECT[key].replace(/^SELECT /, '').replace(/ FROM \w+$/, '').split(', ');
+  test.each(tables)('READ.%s reads every column, and its mapper sets every property', (key, entity, toEntity) => {
+    expect(READ[key].table).toBe(site.gateway.db.getMetadata(entity).tableName);
+    const selected = READ[key].columns.split(', ');
     expect(selected.sort()).toEqual(columnsOf(entity).map((c) => c.databaseName).sort());
     // A row as src/db/row-reader.ts gives it (values in the SELECT's order): every property gets a value.
     const entityOfRow = toEntity(selected.map(() => '[]'));
@@ -48,9 +49,9 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
       await insertScopes(tx, [scope]);
       await replacePoolsOfServer(tx, server.id, new Map([['198.18.0.0/24', [ranges, ranges]]]));
     });
-    const read = (await rows(`${SELECT.scope} WHERE server_id = ${server.id}`, toScope))[0];
+    const read = (await rows(select(READ.scope, `server_id = ${server.id}`), toScope))[0];
     expect(read).toEqual(Object.assign(new Scope(), { id: read.id, ...scope }));
-    const pools = await rows(`${SELECT.pool} WHERE scope_id = ${read.id} ORDER BY position`, toPool);
+    const pools = await rows(select(READ.pool, `scope_id = ${read.id}`, 'position'), toPool);
     expect(pools).toEqual([0, 1].map((position) => Object.assign(new Pool(), { id: pools[position].id, scopeId: read.id, position, ranges })));
     expect(Object.keys(scope).sort()).toEqual(columnsOf(Scope).map((c) => c.propertyName).filter((p) => p !== 'id').sort());
   });
