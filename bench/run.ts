@@ -285,6 +285,21 @@ async function statementsAt(database: BenchDatabase, subnets: number): Promise<n
 }
 
 /**
+ * The route beside the compiled one: the same nested query (median of 5, after a first one) with the same look-ahead
+ * prefetch and resolvers, executed by graphql-js (GRAPHQL_EXECUTOR=graphql-js), the service restarted on the same
+ * database. Measured last: the restart resets the service's peak RSS.
+ */
+async function onGraphqlJs(p: ServicePair): Promise<number> {
+  await p.service.stop();
+  p.service = await ServiceProcess.start({ ...p.env, DATABASE_URL: p.database.url, GRAPHQL_EXECUTOR: 'graphql-js' });
+  p.url = `${p.service.origin}/graphql`;
+  await nestedQuery(p.url);
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) runs.push((await nestedQuery(p.url)).ms);
+  return median(runs);
+}
+
+/**
  * The nested query on one database, the service in its own process: median of 5 to the answer's last byte (the
  * client's parse outside the clock), against JSON.stringify of the same answer and one SQL join over the same rows
  * (the bench's own connection); /healthz meanwhile; statements at this size and at 10 subnets; the service's peak
@@ -324,6 +339,7 @@ async function nestedFigures(database: BenchDatabase, n: number, more?: (p: Serv
     figures.sqlJoinMs = median(joins);
     figures.peakRssNestedMB = p.service.peakRssMB();
     await more?.(p, figures);
+    figures.graphqlJsQueryMs = await onGraphqlJs(p);
   } finally {
     await stopServicePair(p);
   }
@@ -495,6 +511,12 @@ async function serviceFigures(n: number, figures: Record<string, number>, say: (
         `${f.nestedQueryMs.toFixed(0)} ms`,
         `JSON.stringify of the answer ${f.serialiseAnswerMs.toFixed(0)} ms; one SQL join over the same rows ${f.sqlJoinMs.toFixed(0)} ms`,
         `${ratio(f.nestedQueryMs, f.serialiseAnswerMs)} of the serialisation (target ≤ 10×: ${met(f.nestedQueryMs <= 10 * f.serialiseAnswerMs)}); ${ratio(f.nestedQueryMs, f.sqlJoinMs)} of the join`,
+      ],
+      [
+        `the same query executed by graphql-js instead of graphql-jit (GRAPHQL_EXECUTOR=graphql-js: the same prefetch and resolvers; median of 5) ${on}`,
+        `${f.graphqlJsQueryMs.toFixed(0)} ms`,
+        `graphql-jit ${f.nestedQueryMs.toFixed(0)} ms`,
+        `${ratio(f.graphqlJsQueryMs, f.serialiseAnswerMs)} of the serialisation; ${ratio(f.graphqlJsQueryMs, f.nestedQueryMs)} of graphql-jit's`,
       ],
       [`longest /healthz wait during that query ${on}`, `${f.healthzDuringQueryMs.toFixed(0)} ms`, `idle ${f.healthzIdleMs.toFixed(0)} ms`, `target < 200 ms: ${met(f.healthzDuringQueryMs < 200)}`],
       [
