@@ -22,6 +22,7 @@ import { Writers } from './db/writers';
 import { Journal, recoverOpenChanges } from './config-sync/apply/journal';
 import { isDeliberate } from './errors';
 import { jitGateway } from './jit-executor';
+import { stringifyResult } from './json-answer';
 import { graphiql } from './graphiql';
 import { complexityLimitPlugin } from './graphql-limits/complexity';
 import { httpErrors } from './graphql-limits/http-errors';
@@ -98,7 +99,9 @@ export async function createGateway(settings: Settings, options: GatewayOptions 
   const schema = await createSchema();
   const subscriptions = serveSubscriptions(server, schema, contextDeps, maskInternalErrors);
   const apollo = new ApolloServer<Context>({
-    ...(settings.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
+    ...(settings.executor === 'graphql-js' ? { schema } : { gateway: jitGateway(schema, { writeAnswers: settings.executor === 'json' }) }),
+    // An answer src/json-answer.ts wrote is put in as it is; every other one is serialised as Apollo does.
+    stringifyResult,
     introspection: settings.introspection,
     // Abuse limits (src/graphql-limits; the README lists them): tokens at parse time, shape at validation, cost per request.
     csrfPrevention: true,

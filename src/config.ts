@@ -50,8 +50,12 @@ export interface Settings {
   explorer: boolean;
   /** how often a relationship with subscribers (Subscription.liveStateChanged) is polled over OMAPI */
   liveStatePollMs: number;
-  /** what runs queries: graphql-jit (compiled, the default) or graphql-js (GRAPHQL_EXECUTOR=graphql-js) */
-  executor: 'jit' | 'graphql-js';
+  /**
+   * what answers queries (GRAPHQL_EXECUTOR): `json`, the default, writes the answer of a query that asks only for
+   * what its prefetch read as JSON straight from the rows (src/json-answer.ts) and runs every other one on
+   * graphql-jit; `jit` runs every query on graphql-jit; `graphql-js` runs everything on graphql-js
+   */
+  executor: 'json' | 'jit' | 'graphql-js';
   hooksFor(serverName: string): ServerHooks;
 }
 
@@ -73,8 +77,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const liveStatePollMs = Number(env.LIVE_STATE_POLL_MS || 2000);
   if (!Number.isInteger(liveStatePollMs) || liveStatePollMs < 100) throw new SettingsError(`LIVE_STATE_POLL_MS must be an integer of at least 100, got "${env.LIVE_STATE_POLL_MS}"`);
   const hooks = loadServerHooks(env.GATEWAY_SERVERS_FILE);
-  const executor = env.GRAPHQL_EXECUTOR || 'jit';
-  if (executor !== 'jit' && executor !== 'graphql-js') throw new SettingsError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${executor}"`);
+  const executor = env.GRAPHQL_EXECUTOR || 'json';
+  if (executor !== 'json' && executor !== 'jit' && executor !== 'graphql-js') throw new SettingsError(`GRAPHQL_EXECUTOR must be json, jit or graphql-js, got "${executor}"`);
   return {
     host: env.HOST ?? '127.0.0.1',
     port,

@@ -1,6 +1,8 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, getVariableValues, GraphQLError, GraphQLSchema } from 'graphql';
+import { execute, getVariableValues, GraphQLError, GraphQLSchema, Kind, type FragmentDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Context } from './context';
+import { writeAnswer } from './json-answer';
 
 /** How many compiled documents are kept: a client sends a handful of shapes; an unbounded cache would grow with every distinct query text. */
 const CACHED_DOCUMENTS = 100;
@@ -11,10 +13,13 @@ const CACHED_DOCUMENTS = 100;
  * Performance). Apollo Server takes a foreign executor only through its gateway interface; everything
  * before execution (parsing, validation, the complexity limit, plugins, formatError) stays Apollo's.
  *
+ * With `writeAnswers` (GRAPHQL_EXECUTOR=json, the default) a query that asks only for what its prefetch read is
+ * answered by src/json-answer.ts instead, as JSON text with no result tree.
+ *
  * Mutations keep graphql-js: they run one field at a time and their cost is the two `dhcpd -t` runs, not the
  * executor. Subscriptions never come here (graphql-ws, src/subscriptions.ts).
  */
-export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+export function jitGateway(schema: GraphQLSchema, options: { writeAnswers: boolean }): GatewayInterface {
   const compiled = new Map<string, CompiledQuery>();
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context, queryHash }) => {
     // No operation (several and no name, or a name that names none): graphql-js answers with the error Apollo expects.
@@ -23,6 +28,12 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     // graphql-js checks them first, with the errors Apollo knows.
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (variables.errors) return { errors: variables.errors };
+    if (options.writeAnswers) {
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+      const answer = await writeAnswer(schema, operation, fragments, variables.coerced, context as Context);
+      if (answer) return { data: answer as unknown as Record<string, unknown> };
+    }
     const key = `${queryHash}:${operationName ?? ''}`;
     let query = compiled.get(key);
     if (!query) {

@@ -87,6 +87,23 @@ function edgesOf(kind: Kind, field: string): Edge<object>[] {
   return (EDGES[kind] as Record<string, Edge<object>[]>)[field] ?? [];
 }
 
+/** The GraphQL object types whose fields EDGES lists. */
+const KINDS: Record<string, Kind> = { DhcpServer: 'server', FailoverRelationship: 'relationship', Scope: 'scope', Pool: 'pool' };
+
+/**
+ * The related object or list a relation field of `typeName` resolves to, as its resolver finds it after a prefetch:
+ * `known` of its loader (undefined: not read), null where the parent has no key. Null when the field is no relation.
+ */
+export function relationRead(typeName: string, field: string): ((parent: object, loaders: Loaders) => unknown) | null {
+  const kind = KINDS[typeName];
+  const relation = kind ? edgesOf(kind, field).find((e) => e.children !== null) : undefined;
+  if (!relation) return null;
+  return (parent, loaders) => {
+    const key = relation.key(parent);
+    return key === null ? null : loaders.known(relation.loader(loaders), key);
+  };
+}
+
 /** The fields asked for under `nodes`, by name, fragments merged: a superset (type conditions and @skip are not looked at), which at worst reads a relation no field uses. */
 function subfields(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): Map<string, FieldNode[]> {
   const found = new Map<string, FieldNode[]>();

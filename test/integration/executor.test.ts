@@ -1,44 +1,102 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PAIR_ADDRESSES, pairConfig } from '../../bench/pair-config';
+import timers from 'node:timers/promises';
+import { NESTED_QUERY, PAIR_ADDRESSES, pairConfig } from '../../bench/pair-config';
+import * as jsonAnswer from '../../src/json-answer';
 import { ADD_SERVER, CREATE_SCOPE, DELETE_SCOPE } from '../helpers/operations';
 import { ADMIN_TOKEN, Site } from '../helpers/site';
 import { FRONTEND_QUERY } from './security/frontend-query';
 import { createToken, postGraphQL, type RawResponse } from './security/harness';
 
+/** The answer without what differs between any two requests (the request id of a masked error) or sites (their folder). */
+const comparable = (site: Site, r: RawResponse) => ({ status: r.status, body: JSON.parse(r.text.replace(/"requestId":"[^"]*"/g, '"requestId":"…"').replaceAll(site.dir, '…')) });
+
+/** Whether each call of writeAnswer since `spy` was made wrote the answer (true) or left it to the executor (false). */
+async function written(spy: jest.SpyInstance<ReturnType<typeof jsonAnswer.writeAnswer>>): Promise<boolean[]> {
+  return Promise.all(spy.mock.results.map(async (r) => (await r.value) !== null));
+}
+
 /**
- * graphql-jit (the default executor, src/jit-executor.ts) answers exactly as graphql-js does: the same data, and
- * for every refusal the same HTTP status, codes, messages and masking. Two sites hold the same pair, built by the
- * same steps (so the same ids); every request goes to both and the two answers are compared whole.
+ * Every executor answers exactly as graphql-js does: the default (`json`: answers written straight from the prefetch,
+ * src/json-answer.ts, graphql-jit for the rest), graphql-jit alone (src/jit-executor.ts) and graphql-js. Three sites
+ * hold the same pair, built by the same steps (so the same ids); every request goes to all three and the answers are
+ * compared whole, byte for byte where the writer answered.
  */
-describe('graphql-jit and graphql-js give the same answers and the same errors', () => {
+describe('every executor gives the answers and the errors graphql-js gives', () => {
+  let json: Site;
   let jit: Site;
   let js: Site;
   let ids: Record<string, string>;
   let viewer: string;
 
   beforeAll(async () => {
-    [jit, js] = await Promise.all([Site.withFailoverPair(), Site.withFailoverPair({ GRAPHQL_EXECUTOR: 'graphql-js' })]);
-    // graphql-jit is the default; without it both sites would run graphql-js and compare nothing.
-    expect([jit.settings.executor, js.settings.executor]).toEqual(['jit', 'graphql-js']);
-    ids = await jit.ids();
+    [json, jit, js] = await Promise.all([Site.withFailoverPair(), Site.withFailoverPair({ GRAPHQL_EXECUTOR: 'jit' }), Site.withFailoverPair({ GRAPHQL_EXECUTOR: 'graphql-js' })]);
+    // json is the default; without it every site would run the same executor and compare nothing.
+    expect([json, jit, js].map((s) => s.settings.executor)).toEqual(['json', 'jit', 'graphql-js']);
+    ids = await json.ids();
+    expect(await jit.ids()).toEqual(ids);
     expect(await js.ids()).toEqual(ids);
-    // One viewer token that both sites accept: its row copied from one database to the other.
-    viewer = await createToken(jit, 'grafana', 'viewer');
-    for (const row of await jit.gateway.db.query(`SELECT * FROM api_token WHERE name = 'grafana'`)) {
+    // One viewer token that every site accepts: its row copied from one database to the others.
+    viewer = await createToken(json, 'grafana', 'viewer');
+    for (const row of await json.gateway.db.query(`SELECT * FROM api_token WHERE name = 'grafana'`)) {
       const columns = Object.keys(row);
-      await js.gateway.db.query(`INSERT INTO api_token (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, Object.values(row));
+      for (const other of [jit, js]) await other.gateway.db.query(`INSERT INTO api_token (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, Object.values(row));
     }
   });
-  afterAll(() => Promise.all([jit?.stop(), js?.stop()]));
+  afterAll(() => Promise.all([json?.stop(), jit?.stop(), js?.stop()]));
+  afterEach(() => jest.restoreAllMocks());
 
-  /** The answer without what differs between any two requests (the request id of a masked error). */
-  const comparable = (site: Site, r: RawResponse) => ({ status: r.status, body: JSON.parse(r.text.replace(/"requestId":"[^"]*"/g, '"requestId":"…"').replaceAll(site.dir, '…')) });
   async function both(body: unknown, token: string | null = ADMIN_TOKEN): Promise<RawResponse> {
-    const [a, b] = await Promise.all([postGraphQL(jit, body, token), postGraphQL(js, body, token)]);
-    expect(comparable(jit, a)).toEqual(comparable(js, b));
+    const [a, b, c] = await Promise.all([json, jit, js].map((site) => postGraphQL(site, body, token)));
+    expect(comparable(json, a)).toEqual(comparable(js, c));
+    expect(comparable(jit, b)).toEqual(comparable(js, c));
     return a;
   }
+
+  /** The query through all three, and whether the writer answered it on the json site. */
+  async function writtenBoth(query: string, variables: Record<string, unknown> = {}): Promise<{ answer: RawResponse; written: boolean }> {
+    const spy = jest.spyOn(jsonAnswer, 'writeAnswer');
+    const answer = await both({ query, variables });
+    const calls = await written(spy);
+    expect(calls).toHaveLength(1);
+    // byte for byte what Apollo serialises from graphql-js's result
+    if (calls[0]) expect(answer.text).toBe(JSON.stringify(comparable(js, answer).body) + '\n');
+    return { answer, written: calls[0] };
+  }
+
+  test.each<[string, string, Record<string, unknown>]>([
+    ["the bench's nested query", NESTED_QUERY, {}],
+    ['aliases, a field asked twice, __typename', '{ t: __typename servers { n: name name __typename scopes { id network } scopes { network authority enabled failoverRole pools { id ranges { s: start end } } } failoverRelationships { status primaryServer { name } secondaryServer { id } scopes { network server { name } } } } }', {}],
+    ['named and inline fragments, on the type and on Node', '{ servers { ...S } } fragment S on DhcpServer { name ... on Node { id } scopes { ... on Node { id } ... on Scope { network } failoverPartner { id server { name } } failoverRelationship { name } server { ...S2 } } } fragment S2 on DhcpServer { name }', {}],
+    ['@skip and @include with variables', 'query($yes: Boolean!, $no: Boolean!) { servers { name @include(if: $no) address @skip(if: $no) scopes @include(if: $yes) { id @skip(if: $yes) network pools @skip(if: false) { id } } } }', { yes: true, no: false }],
+    ['root fields with arguments, one naming nothing', 'query($n: String!) { server(name: $n) { name scopes { network } } none: server(name: "nope") { name } failoverRelationships(server: "dhcp-a") { name scopes { network } } }', { n: 'dhcp-b' }],
+  ])('the writer answers %s', async (_label, query, variables) => {
+    const { answer, written: byWriter } = await writtenBoth(query, variables);
+    expect(answer.json.errors).toBeUndefined();
+    expect(byWriter).toBe(true);
+  });
+
+  test.each<[string, string]>([
+    ['a field it does not read from the prefetch (Pool.failoverRelationship)', FRONTEND_QUERY],
+    ['a root field that does not prefetch', `{ scopes(first: 2) { edges { node { network } } } }`],
+    ['fields that read files (configFiles, drift)', '{ server(name: "dhcp-a") { name configFiles drift { files { path } } } }'],
+    ['introspection', '{ __schema { queryType { name } } }'],
+  ])('the executor answers %s', async (_label, query) => {
+    const { written: byWriter } = await writtenBoth(query);
+    expect(byWriter).toBe(false);
+  });
+
+  test('a name JSON must escape is written as JSON.stringify writes it', async () => {
+    const name = 'a "quoted" \\ name\n\u0001 \u2603 \ud83d\ude00';
+    for (const site of [json, jit, js]) await site.gateway.db.query(`UPDATE scope SET name = ? WHERE network = '198.51.100.0/24'`, [name]);
+    try {
+      const { answer, written: byWriter } = await writtenBoth('{ servers { scopes { network name } } }');
+      expect(byWriter).toBe(true);
+      expect(answer.json.data.servers[0].scopes.find((s: { network: string }) => s.network === '198.51.100.0/24').name).toBe(name);
+    } finally {
+      for (const site of [json, jit, js]) await site.gateway.db.query(`UPDATE scope SET name = NULL WHERE network = '198.51.100.0/24'`);
+    }
+  });
 
   test('the frontend query, named fragments and fragments on the Node interface', async () => {
     expect((await both({ query: FRONTEND_QUERY })).json.data.servers).toHaveLength(2);
@@ -78,22 +136,23 @@ describe('graphql-jit and graphql-js give the same answers and the same errors',
 
   test('an internal error is masked the same way, with a request id', async () => {
     // A real failure inside a field resolver: the table the pools are read from is gone.
-    await Promise.all([jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool RENAME TO pool_gone')));
+    await Promise.all([json, jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool RENAME TO pool_gone')));
     try {
       const answer = await both({ query: '{ servers { scopes { pools { id } } } }' });
       expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } });
     } finally {
-      await Promise.all([jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool_gone RENAME TO pool')));
+      await Promise.all([json, jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool_gone RENAME TO pool')));
     }
   });
 });
 
 /**
  * Long lists reach the executors in turns of the event loop (src/loaders/pacer.ts): a server's 150 scopes as one
- * promise, the lists no prefetch read through the loaders. The answers, and an error raised inside a long list,
- * are the same through both executors.
+ * promise, the lists no prefetch read through the loaders; the writer hands the loop back between list items. The
+ * answers, and an error raised inside a long list, are the same through every executor.
  */
-describe('graphql-jit and graphql-js over lists long enough to be completed in turns', () => {
+describe('every executor over lists long enough to be completed in turns', () => {
+  let json: Site;
   let jit: Site;
   let js: Site;
   const pairSite = async (env: Record<string, string> = {}) => {
@@ -103,14 +162,15 @@ describe('graphql-jit and graphql-js over lists long enough to be completed in t
     return site;
   };
   beforeAll(async () => {
-    [jit, js] = await Promise.all([pairSite(), pairSite({ GRAPHQL_EXECUTOR: 'graphql-js' })]);
+    [json, jit, js] = await Promise.all([pairSite(), pairSite({ GRAPHQL_EXECUTOR: 'jit' }), pairSite({ GRAPHQL_EXECUTOR: 'graphql-js' })]);
   });
-  afterAll(() => Promise.all([jit?.stop(), js?.stop()]));
+  afterAll(() => Promise.all([json?.stop(), jit?.stop(), js?.stop()]));
+  afterEach(() => jest.restoreAllMocks());
 
-  const comparable = (site: Site, r: RawResponse) => ({ status: r.status, body: JSON.parse(r.text.replace(/"requestId":"[^"]*"/g, '"requestId":"…"').replaceAll(site.dir, '…')) });
   async function both(query: string): Promise<RawResponse> {
-    const [a, b] = await Promise.all([postGraphQL(jit, { query }), postGraphQL(js, { query })]);
-    expect(comparable(jit, a)).toEqual(comparable(js, b));
+    const [a, b, c] = await Promise.all([json, jit, js].map((site) => postGraphQL(site, { query })));
+    expect(comparable(json, a)).toEqual(comparable(js, c));
+    expect(comparable(jit, b)).toEqual(comparable(js, c));
     return a;
   }
 
@@ -122,6 +182,22 @@ describe('graphql-jit and graphql-js over lists long enough to be completed in t
     expect(answer.servers[0].scopes[149].pools.map((p: any) => p.ranges[0].start)).toEqual(['10.0.149.10', '10.0.149.100']);
   });
 
+  test('the writer hands the event loop back within a long answer, and the answer is the same', async () => {
+    // Every reading of the clock 11 ms later than the one before: each slice (10 ms) ends at its first check.
+    let now = performance.now();
+    jest.spyOn(performance, 'now').mockImplementation(() => (now += 11));
+    const turns = jest.spyOn(timers, 'setImmediate');
+    const writes = jest.spyOn(jsonAnswer, 'writeAnswer');
+    const answer = await postGraphQL(json, { query: NESTED_QUERY });
+    const [turnsTaken] = [turns.mock.calls.length];
+    jest.restoreAllMocks();
+    expect(await written(writes)).toEqual([true]);
+    // 150 scopes and 300 pools per server: a pause every 256 list items at least
+    expect(turnsTaken).toBeGreaterThanOrEqual(2);
+    const reference = await postGraphQL(js, { query: NESTED_QUERY });
+    expect(comparable(json, answer)).toEqual(comparable(js, reference));
+  });
+
   test('lists no prefetch read, through the loaders', async () => {
     const answer = (await both('{ failoverRelationship(name: "bench") { scopes { network pools { ranges { start } } server { name } } } }')).json;
     expect(answer.errors).toBeUndefined();
@@ -130,12 +206,12 @@ describe('graphql-jit and graphql-js over lists long enough to be completed in t
   });
 
   test('an internal error under a long list is masked the same way', async () => {
-    await Promise.all([jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool RENAME TO pool_gone')));
+    await Promise.all([json, jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool RENAME TO pool_gone')));
     try {
       const answer = await both('{ servers { scopes { network pools { id } } } }');
       expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     } finally {
-      await Promise.all([jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool_gone RENAME TO pool')));
+      await Promise.all([json, jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool_gone RENAME TO pool')));
     }
   });
 });

@@ -1,0 +1,356 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLLeafType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Context } from './context';
+import { relationRead } from './loaders/prefetch';
+
+/**
+ * The root fields whose resolvers prefetch their whole selection (src/loaders/prefetch.ts), so that everything
+ * below them is already read when they return.
+ */
+const PREFETCHING_ROOTS = new Set(['servers', 'server', 'failoverRelationships']);
+
+/**
+ * Fields with a resolver of their own that answers synchronously from prefetched rows (src/resolvers/direct.ts:
+ * the same functions the executor calls); relation fields are read from the prefetch itself (relationRead), and
+ * fields without a resolver are the object's property, as graphql-js reads them.
+ */
+const SYNC_RESOLVERS: Record<string, readonly string[]> = {
+  DhcpServer: ['id'],
+  FailoverRelationship: ['id', 'status'],
+  Scope: ['id', 'authority'],
+  Pool: ['id'],
+};
+
+/** How long the writer runs before it hands the event loop back: other requests and /healthz are answered between. */
+const SLICE_MS = 10;
+
+/**
+ * The `data` of an answer written as JSON text, holding the whole response as Apollo would serialise it (a 5 MB
+ * answer is not copied once more to be put in place): src/app.ts gives Apollo stringifyResult below.
+ */
+export class JsonText {
+  constructor(readonly response: string) {}
+
+  /** Anything that serialises the answer some other way gets the same JSON. */
+  toJSON(): unknown {
+    return (JSON.parse(this.response) as { data: unknown }).data;
+  }
+}
+
+/** Apollo's serialisation of a response (JSON.stringify and a newline), a response written here given as it is. */
+export function stringifyResult(result: { data?: unknown; errors?: unknown; extensions?: unknown }): string {
+  if (result.data instanceof JsonText && result.errors === undefined && result.extensions === undefined) return result.data.response;
+  return JSON.stringify(result) + '\n';
+}
+
+/** Thrown where the writer cannot answer as the executor would: the executor answers instead. */
+const CANNOT = Symbol('the executor answers');
+
+type Completion =
+  | { kind: 'leaf'; type: GraphQLLeafType; nonNull: boolean }
+  | { kind: 'object'; plan: ObjectPlan; nonNull: boolean }
+  | { kind: 'list'; item: Completion; nonNull: boolean };
+
+interface FieldPlan {
+  /** `"key":`, after a comma for every field but the first */
+  prefix: string;
+  read(source: any, ctx: Context): unknown;
+  completion: Completion;
+}
+
+interface ObjectPlan {
+  fields: FieldPlan[];
+}
+
+/**
+ * A query's answer written as JSON text straight from the rows its root fields prefetched, without the result tree
+ * an executor builds and Apollo then serialises (on the 10,000-subnet nested query: 60,000 objects built, held and
+ * walked again). It answers only what it answers exactly as graphql-js would: root fields that prefetch, and below
+ * them only fields read from the prefetch, property fields and the synchronous resolvers above, with fragments,
+ * aliases, @skip and @include. Anything else — another field, an error, a value a non-null field may not have, a
+ * value not prefetched — returns null before anything is sent, and the executor answers the query (its root
+ * resolvers run again: the prefetch then reads nothing twice).
+ */
+export async function writeAnswer(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  ctx: Context,
+): Promise<JsonText | null> {
+  const queryType = schema.getQueryType();
+  if (operation.operation !== 'query' || !queryType) return null;
+  try {
+    const plans = new Planner(schema, fragments, variables);
+    const roots = [...plans.collect(queryType, [operation.selectionSet])];
+    // Planned first, resolved after: a query with a field the writer does not answer runs no resolver here.
+    const planned = roots.map(([key, nodes]) => {
+      const name = nodes[0].name.value;
+      if (name === '__typename') return { key, nodes, field: null, completion: null };
+      const field = queryType.getFields()[name];
+      if (!field || !PREFETCHING_ROOTS.has(name)) throw CANNOT;
+      return { key, nodes, field, completion: plans.completion(field.type, nodes) };
+    });
+    const values: unknown[] = [];
+    for (const { key, nodes, field } of planned) {
+      if (!field) {
+        values.push(queryType.name);
+        continue;
+      }
+      const info: GraphQLResolveInfo = {
+        fieldName: field.name,
+        fieldNodes: nodes,
+        returnType: field.type,
+        parentType: queryType,
+        path: { prev: undefined, key, typename: queryType.name },
+        schema,
+        fragments,
+        rootValue: undefined,
+        operation,
+        variableValues: variables,
+      };
+      values.push(await field.resolve!(undefined, getArgumentValues(field, nodes[0], variables), ctx, info));
+    }
+    const out = new Output();
+    const writer = new Writer(out, ctx);
+    out.write('{"data":{');
+    for (const [i, root] of planned.entries()) {
+      out.write(`${i > 0 ? ',' : ''}${JSON.stringify(root.key)}:`);
+      if (root.completion) await writer.value(root.completion, values[i]);
+      else out.write(JSON.stringify(values[i]));
+    }
+    out.write('}}\n');
+    return new JsonText(out.text());
+  } catch {
+    // CANNOT, or a resolver's or an argument's error: the executor reports it as it reports every error.
+    return null;
+  }
+}
+
+/** The plan of every selection set of the query, made once per request whatever the number of objects. */
+class Planner {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
+  ) {}
+
+  completion(type: GraphQLOutputType, nodes: readonly FieldNode[]): Completion {
+    const nonNull = isNonNullType(type);
+    const t = nonNull ? type.ofType : type;
+    if (isListType(t)) return { kind: 'list', item: this.completion(t.ofType, nodes), nonNull };
+    if (isLeafType(t)) return { kind: 'leaf', type: t, nonNull };
+    if (isObjectType(t)) return { kind: 'object', plan: this.objectPlan(t, nodes.map((n) => n.selectionSet!)), nonNull };
+    // An interface or a union: which type an object is, is the executor's to decide.
+    throw CANNOT;
+  }
+
+  private objectPlan(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): ObjectPlan {
+    const fields: FieldPlan[] = [];
+    for (const [key, nodes] of this.collect(type, sets)) {
+      const name = nodes[0].name.value;
+      const prefix = `${fields.length > 0 ? ',' : ''}${JSON.stringify(key)}:`;
+      if (name === '__typename') {
+        const typename = type.name;
+        fields.push({ prefix, read: () => typename, completion: { kind: 'leaf', type: this.schema.getType('String') as GraphQLLeafType, nonNull: true } });
+        continue;
+      }
+      const field = type.getFields()[name];
+      if (!field || field.args.length > 0) throw CANNOT;
+      fields.push({ prefix, read: this.reader(type, field), completion: this.completion(field.type, nodes) });
+    }
+    return { fields };
+  }
+
+  private reader(type: GraphQLObjectType, field: GraphQLField<unknown, Context>): FieldPlan['read'] {
+    const relation = relationRead(type.name, field.name);
+    if (relation)
+      return (source, ctx) => {
+        const value = relation(source, ctx.loaders);
+        if (value === undefined) throw CANNOT;
+        return value;
+      };
+    const resolve = field.resolve;
+    const name = field.name;
+    if (!resolve)
+      return (source) => {
+        const value = source[name];
+        if (typeof value === 'function') throw CANNOT;
+        return value;
+      };
+    if (!SYNC_RESOLVERS[type.name]?.includes(name)) throw CANNOT;
+    return (source, ctx) => {
+      const value = resolve(source, {}, ctx, undefined as unknown as GraphQLResolveInfo);
+      if (isThenable(value)) {
+        // Not prefetched after all: what it started reading is left to finish, its failure with nobody to tell.
+        value.then(undefined, () => {});
+        throw CANNOT;
+      }
+      return value;
+    };
+  }
+
+  /** graphql-js's CollectFields: the fields of `sets` by response key, in order, fragments that apply merged in. */
+  collect(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
+    const found = new Map<string, FieldNode[]>();
+    const seen = new Set<string>();
+    const visit = (set: SelectionSetNode) => {
+      for (const s of set.selections) {
+        if (!this.included(s)) continue;
+        if (s.kind === 'Field') {
+          const key = s.alias?.value ?? s.name.value;
+          found.set(key, [...(found.get(key) ?? []), s]);
+        } else if (s.kind === 'InlineFragment') {
+          if (this.applies(s.typeCondition?.name.value, type)) visit(s.selectionSet);
+        } else if (!seen.has(s.name.value)) {
+          seen.add(s.name.value);
+          const fragment = this.fragments[s.name.value];
+          if (fragment && this.applies(fragment.typeCondition.name.value, type)) visit(fragment.selectionSet);
+        }
+      }
+    };
+    for (const set of sets) visit(set);
+    return found;
+  }
+
+  private included(node: Parameters<typeof getDirectiveValues>[1]): boolean {
+    if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if !== false;
+  }
+
+  /** graphql-js's doesFragmentConditionMatch. */
+  private applies(condition: string | undefined, type: GraphQLObjectType): boolean {
+    if (!condition) return true;
+    const conditionType = this.schema.getType(condition);
+    if (conditionType === type) return true;
+    return isAbstractType(conditionType) && this.schema.isSubType(conditionType, type);
+  }
+}
+
+/** How many pieces are joined into one flat string at a time. */
+const PIECES = 16_384;
+
+/**
+ * The answer's text: its pieces kept in one reused array and joined every PIECES into a flat string (a string built
+ * by `+=` of a million small pieces is a tree of a million nodes, garbage to collect and a tree to flatten).
+ */
+class Output {
+  private readonly chunks: string[] = [];
+  private readonly pieces: string[] = new Array<string>(PIECES).fill('');
+  private n = 0;
+
+  write(piece: string): void {
+    this.pieces[this.n++] = piece;
+    if (this.n === PIECES) {
+      this.chunks.push(this.pieces.join(''));
+      this.n = 0;
+    }
+  }
+
+  /** A string as JSON writes it: between quotes as it is when nothing in it needs an escape (no copy to make). */
+  writeString(s: string): void {
+    if (NEEDS_ESCAPE.test(s)) return this.write(JSON.stringify(s));
+    this.write('"');
+    this.write(s);
+    this.write('"');
+  }
+
+  text(): string {
+    this.chunks.push(this.pieces.slice(0, this.n).join(''));
+    return this.chunks.join('');
+  }
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters and lone surrogate halves. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * Writes values as their completions say, depth first. It is synchronous until the current slice has run SLICE_MS:
+ * then, between two items of a list, it hands the event loop back, and the writing of every enclosing list and
+ * object goes on once the rest is written (a promise per pause, not per object).
+ */
+class Writer {
+  private sliceStart = performance.now();
+  private items = 0;
+
+  constructor(
+    private readonly out: Output,
+    private readonly ctx: Context,
+  ) {}
+
+  value(c: Completion, v: unknown): Promise<void> | undefined {
+    if (v === null || v === undefined) {
+      if (c.nonNull) throw CANNOT;
+      this.out.write('null');
+      return undefined;
+    }
+    if (v instanceof Error) throw CANNOT;
+    if (c.kind === 'leaf') {
+      const serialised = c.type.serialize(v);
+      if (typeof serialised === 'string') this.out.writeString(serialised);
+      else if (serialised === undefined) throw CANNOT;
+      else this.out.write(JSON.stringify(serialised));
+      return undefined;
+    }
+    if (c.kind === 'object') {
+      this.out.write('{');
+      return this.fields(c.plan, v, 0);
+    }
+    if (!Array.isArray(v)) throw CANNOT;
+    this.out.write('[');
+    return this.list(c.item, v, 0);
+  }
+
+  private fields(plan: ObjectPlan, source: unknown, from: number): Promise<void> | undefined {
+    const fields = plan.fields;
+    for (let i = from; i < fields.length; i++) {
+      const field = fields[i];
+      this.out.write(field.prefix);
+      const pending = this.value(field.completion, field.read(source, this.ctx));
+      if (pending) return pending.then(() => this.fields(plan, source, i + 1));
+    }
+    this.out.write('}');
+    return undefined;
+  }
+
+  private list(item: Completion, items: readonly unknown[], from: number): Promise<void> | undefined {
+    for (let i = from; i < items.length; i++) {
+      if (++this.items % 256 === 0 && performance.now() - this.sliceStart > SLICE_MS) return this.pause().then(() => this.list(item, items, i));
+      if (i > 0) this.out.write(',');
+      const pending = this.value(item, items[i]);
+      if (pending) return pending.then(() => this.list(item, items, i + 1));
+    }
+    this.out.write(']');
+    return undefined;
+  }
+
+  private async pause(): Promise<void> {
+    await nextTurn();
+    this.sliceStart = performance.now();
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
