@@ -189,7 +189,7 @@ class Planner {
   /**
    * The fields of an object, their constant pieces joined: a string value's quotes and a list's brackets go with the
    * key before and after them (`","pools":[`, `]}`), an item's comma with the next item's first key (`,{"id":"`), so
-   * the answer has about half the pieces to join.
+   * the answer has fewer pieces to join (the 5.7 MB nested query: 620,000).
    */
   private objectPlan(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): ObjectPlan {
     const fields: FieldPlan[] = [];
