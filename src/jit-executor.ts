@@ -2,7 +2,7 @@ import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-i
 import { execute, getVariableValues, GraphQLError, GraphQLSchema, Kind, type FragmentDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Context } from './context';
-import { writeAnswer } from './json-answer';
+import { resolveRootsOnce, writeAnswer } from './json-answer';
 
 /** How many compiled documents are kept: a client sends a handful of shapes; an unbounded cache would grow with every distinct query text. */
 const CACHED_DOCUMENTS = 100;
@@ -20,6 +20,7 @@ const CACHED_DOCUMENTS = 100;
  * executor. Subscriptions never come here (graphql-ws, src/subscriptions.ts).
  */
 export function jitGateway(schema: GraphQLSchema, options: { writeAnswers: boolean }): GatewayInterface {
+  if (options.writeAnswers) resolveRootsOnce(schema);
   const compiled = new Map<string, CompiledQuery>();
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context, queryHash }) => {
     // No operation (several and no name, or a name that names none): graphql-js answers with the error Apollo expects.

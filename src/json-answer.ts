@@ -75,6 +75,29 @@ export function stringifyResult(result: { data?: unknown; errors?: unknown; exte
   return JSON.stringify(result) + '\n';
 }
 
+/** What the writer's run of each root field gave, by request (its context) and response key. */
+const rootResults = new WeakMap<object, Map<string, { value: unknown } | { error: unknown }>>();
+
+/**
+ * Makes the prefetching root fields run at most once per request: when the writer gives up after running them, the
+ * executor gets what they gave, their value or their error as they gave it, instead of running them again (no
+ * statement sent twice, no error swallowed, no second try where graphql-js would have answered the first failure).
+ */
+export function resolveRootsOnce(schema: GraphQLSchema): void {
+  const fields = schema.getQueryType()!.getFields();
+  for (const name of PREFETCHING_ROOTS) {
+    const field = fields[name];
+    const resolve = field.resolve!;
+    field.resolve = (root, args, ctx, info) => {
+      const key = String(info.path.key);
+      const result = rootResults.get(ctx)?.get(key);
+      if (!result) return resolve(root, args, ctx, info);
+      rootResults.get(ctx)!.delete(key);
+      return 'error' in result ? Promise.reject(result.error) : Promise.resolve(result.value);
+    };
+  }
+}
+
 /** Thrown where the writer cannot answer as the executor would: the executor answers instead. */
 const CANNOT = Symbol('the executor answers');
 
@@ -109,8 +132,8 @@ interface ObjectPlan {
  * walked again). It answers only what it answers exactly as graphql-js would: root fields that prefetch, and below
  * them only fields read from the prefetch, property fields and the synchronous resolvers above, with fragments,
  * aliases, @skip and @include. Anything else — another field, an error, a value a non-null field may not have, a
- * value not prefetched — returns null before anything is sent, and the executor answers the query (its root
- * resolvers run again: the prefetch then reads nothing twice).
+ * value not prefetched — returns null before anything is sent, and the executor answers the query from what the
+ * root fields already gave (resolveRootsOnce).
  */
 export async function writeAnswer(
   schema: GraphQLSchema,
@@ -133,6 +156,8 @@ export async function writeAnswer(
       return { key, nodes, field, completion: plans.completion(field.type, nodes) };
     });
     const values: unknown[] = [];
+    const results = new Map<string, { value: unknown } | { error: unknown }>();
+    rootResults.set(ctx, results);
     for (const { key, nodes, field } of planned) {
       if (!field) {
         values.push(queryType.name);
@@ -150,7 +175,14 @@ export async function writeAnswer(
         operation,
         variableValues: variables,
       };
-      values.push(await field.resolve!(undefined, getArgumentValues(field, nodes[0], variables), ctx, info));
+      const args = getArgumentValues(field, nodes[0], variables);
+      try {
+        values.push(await field.resolve!(undefined, args, ctx, info));
+      } catch (error) {
+        results.set(key, { error });
+        throw error;
+      }
+      results.set(key, { value: values.at(-1) });
     }
     const out = new Output();
     const writer = new Writer(out, ctx);
@@ -163,7 +195,8 @@ export async function writeAnswer(
     out.write('}}\n');
     return new JsonText(out.text());
   } catch {
-    // CANNOT, or a resolver's or an argument's error: the executor reports it as it reports every error.
+    // CANNOT, or a resolver's or an argument's error: the executor reports it as it reports every error, from what
+    // the root fields already gave (resolveRootsOnce).
     return null;
   }
 }

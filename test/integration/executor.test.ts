@@ -87,6 +87,31 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
     expect(byWriter).toBe(false);
   });
 
+  /** SQL statements each site sends for `work`. */
+  async function statementsOf(work: () => Promise<unknown>): Promise<number[]> {
+    const count = async (site: Site) => (await site.gateway.metrics.sqlStatements.get()).values[0]?.value ?? 0;
+    const before = await Promise.all([json, jit, js].map(count));
+    await work();
+    return (await Promise.all([json, jit, js].map(count))).map((n, i) => n - before[i]);
+  }
+
+  test('a value the writer cannot write goes to the executor, which answers from what the root field gave: nothing runs twice', async () => {
+    const network = '198.51.100.0/24';
+    const roles = await json.gateway.db.query(`SELECT id, failover_role FROM scope WHERE network = '${network}'`);
+    for (const site of [json, jit, js]) await site.gateway.db.query(`UPDATE scope SET failover_role = 'bogus' WHERE network = '${network}'`);
+    try {
+      const spy = jest.spyOn(jsonAnswer, 'writeAnswer');
+      let answer: RawResponse | undefined;
+      const statements = await statementsOf(async () => (answer = await both({ query: '{ a: servers { scopes { network failoverRole } } }' })));
+      // graphql-js's own error (the enum cannot represent the value), masked as every internal error is
+      expect(answer!.json.errors[0]).toMatchObject({ message: 'Internal server error', path: ['a', 0, 'scopes', expect.any(Number), 'failoverRole'] });
+      expect(await written(spy)).toEqual([false]);
+      expect(new Set(statements).size).toBe(1);
+    } finally {
+      for (const site of [json, jit, js]) for (const r of roles) await site.gateway.db.query(`UPDATE scope SET failover_role = ? WHERE id = ?`, [r.failover_role, r.id]);
+    }
+  });
+
   test('a name JSON must escape is written as JSON.stringify writes it', async () => {
     const name = 'a "quoted" \\ name\n\u0001 \u2603 \ud83d\ude00';
     for (const site of [json, jit, js]) await site.gateway.db.query(`UPDATE scope SET name = ? WHERE network = '198.51.100.0/24'`, [name]);
@@ -139,8 +164,11 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
     // A real failure inside a field resolver: the table the pools are read from is gone.
     await Promise.all([json, jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool RENAME TO pool_gone')));
     try {
-      const answer = await both({ query: '{ servers { scopes { pools { id } } } }' });
-      expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } });
+      let answer: RawResponse | undefined;
+      // The root field's prefetch fails inside the writer's run: the executor reports that failure, it does not try again.
+      const statements = await statementsOf(async () => (answer = await both({ query: '{ servers { scopes { pools { id } } } }' })));
+      expect(new Set(statements).size).toBe(1);
+      expect(answer!.json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } });
     } finally {
       await Promise.all([json, jit, js].map((s) => s.gateway.db.query('ALTER TABLE pool_gone RENAME TO pool')));
     }
