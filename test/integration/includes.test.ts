@@ -422,15 +422,19 @@ describeWithDhcpd('edits of declarations held in included files', () => {
 describe('validateTree', () => {
   (DHCPD ? test : test.skip)("stages the tree in a private folder, includes pointing at the candidates, and names the included file's lines", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-tree-'));
-    const main = path.join(dir, 'main.conf');
-    const inc = path.join(dir, 'sub', 'inc.conf');
-    // the real included file is fine; the candidate is not: the candidate is what dhcpd must read
-    mkdirSync(path.dirname(inc));
-    writeFileSync(inc, 'authoritative;\n');
-    const result = await validateTree(DHCPD!, main, new Map([[main, 'authoritative;\ninclude "sub/inc.conf";\n'], [inc, '# voice\nno-such-statement 1;\n']]));
-    expect(result.ok).toBe(false);
-    expect(result.messages[0]).toMatch(new RegExp(`^${inc.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 2: .*\\(at: no-such-statement 1;\\)$`));
-    expect(result.output).not.toContain('dhcpd-candidate-');
-    expect(candidateFolders()).toEqual([]);
+    try {
+      const main = path.join(dir, 'main.conf');
+      const inc = path.join(dir, 'sub', 'inc.conf');
+      // the real included file is fine; the candidate is not: the candidate is what dhcpd must read
+      mkdirSync(path.dirname(inc));
+      writeFileSync(inc, 'authoritative;\n');
+      const result = await validateTree(DHCPD!, main, new Map([[main, 'authoritative;\ninclude "sub/inc.conf";\n'], [inc, '# voice\nno-such-statement 1;\n']]));
+      expect(result.ok).toBe(false);
+      expect(result.messages[0]).toMatch(new RegExp(`^${inc.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 2: .*\\(at: no-such-statement 1;\\)$`));
+      expect(result.output).not.toContain('dhcpd-candidate-');
+      expect(candidateFolders()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
