@@ -11,6 +11,14 @@ import { createToken, postGraphQL, type RawResponse } from './security/harness';
 /** The answer without what differs between any two requests (the request id of a masked error) or sites (their folder). */
 const comparable = (site: Site, r: RawResponse) => ({ status: r.status, body: JSON.parse(r.text.replace(/"requestId":"[^"]*"/g, '"requestId":"…"').replaceAll(site.dir, '…')) });
 
+/** `body` posted to the json, jit and graphql-js sites at once: the first two must answer as graphql-js does. The json site's answer. */
+async function sameOnAll([json, jit, js]: readonly [Site, Site, Site], body: unknown, token: string | null = ADMIN_TOKEN): Promise<RawResponse> {
+  const [a, b, c] = await Promise.all([json, jit, js].map((site) => postGraphQL(site, body, token)));
+  expect(comparable(json, a)).toEqual(comparable(js, c));
+  expect(comparable(jit, b)).toEqual(comparable(js, c));
+  return a;
+}
+
 /** Whether each call of writeAnswer since `spy` was made wrote the answer (true) or left it to the executor (false). */
 async function written(spy: jest.SpyInstance<ReturnType<typeof jsonAnswer.writeAnswer>>): Promise<boolean[]> {
   return Promise.all(spy.mock.results.map(async (r) => (await r.value) !== null));
@@ -46,12 +54,7 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
   afterAll(() => Promise.all([json?.stop(), jit?.stop(), js?.stop()]));
   afterEach(() => jest.restoreAllMocks());
 
-  async function both(body: unknown, token: string | null = ADMIN_TOKEN): Promise<RawResponse> {
-    const [a, b, c] = await Promise.all([json, jit, js].map((site) => postGraphQL(site, body, token)));
-    expect(comparable(json, a)).toEqual(comparable(js, c));
-    expect(comparable(jit, b)).toEqual(comparable(js, c));
-    return a;
-  }
+  const both = (body: unknown, token?: string | null) => sameOnAll([json, jit, js], body, token);
 
   /** The query through all three, and whether the writer answered it on the json site. */
   async function writtenBoth(query: string, variables: Record<string, unknown> = {}): Promise<{ answer: RawResponse; written: boolean }> {
@@ -196,12 +199,7 @@ describe('every executor over lists long enough to be completed in turns', () =>
   afterAll(() => Promise.all([json?.stop(), jit?.stop(), js?.stop()]));
   afterEach(() => jest.restoreAllMocks());
 
-  async function both(query: string): Promise<RawResponse> {
-    const [a, b, c] = await Promise.all([json, jit, js].map((site) => postGraphQL(site, { query })));
-    expect(comparable(json, a)).toEqual(comparable(js, c));
-    expect(comparable(jit, b)).toEqual(comparable(js, c));
-    return a;
-  }
+  const both = (query: string) => sameOnAll([json, jit, js], { query });
 
   test('the frontend query, prefetched: every scope and pool, in order', async () => {
     const answer = (await both(FRONTEND_QUERY)).json.data;
