@@ -176,13 +176,15 @@ export async function writeAnswer(
         variableValues: variables,
       };
       const args = getArgumentValues(field, nodes[0], variables);
+      let value: unknown;
       try {
-        values.push(await field.resolve!(undefined, args, ctx, info));
+        value = await field.resolve!(undefined, args, ctx, info);
       } catch (error) {
         results.set(key, { error });
         throw error;
       }
-      results.set(key, { value: values.at(-1) });
+      results.set(key, { value });
+      values.push(value);
     }
     const out = new Output();
     const writer = new Writer(out, ctx);
@@ -333,9 +335,8 @@ class Output {
 
   /** A string as JSON writes it: between quotes as it is when nothing in it needs an escape (no copy to make). */
   writeString(s: string): void {
-    if (NEEDS_ESCAPE.test(s)) return this.write(JSON.stringify(s));
     this.write('"');
-    this.write(s);
+    this.writeQuoted(s);
     this.write('"');
   }
 
