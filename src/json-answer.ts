@@ -5,6 +5,7 @@ import {
   getDirectiveValues,
   GraphQLBoolean,
   GraphQLFloat,
+  GraphQLID,
   GraphQLIncludeDirective,
   GraphQLInt,
   GraphQLSkipDirective,
@@ -26,7 +27,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Context } from './context';
+import type { Pool } from './entities';
 import { relationRead } from './loaders/prefetch';
+import { IPv4CidrScalar, IPv4Scalar } from './resolvers/types/scalars';
 
 /**
  * The root fields whose resolvers prefetch their whole selection (src/loaders/prefetch.ts), so that everything
@@ -43,8 +46,22 @@ const SYNC_RESOLVERS: Record<string, readonly string[]> = {
   DhcpServer: ['id'],
   FailoverRelationship: ['id', 'status'],
   Scope: ['id', 'authority'],
-  Pool: ['id'],
+  Pool: ['id', 'ranges'],
 };
+
+/**
+ * Fields whose objects may keep their value as the JSON text it is stored as, until it is read (src/entities/pool.ts):
+ * that text is copied into the answer when it is exactly what writing the value would give.
+ */
+const STORED_JSON: Record<string, Record<string, (source: any) => string | undefined>> = {
+  Pool: { ranges: (pool: Pool) => pool.storedRanges() },
+};
+
+/** The leaf types whose serialize gives a string as it is: a stored JSON string of one of them is what writing it gives. */
+const AS_IS = new Set<GraphQLLeafType>([GraphQLString, GraphQLID, IPv4Scalar, IPv4CidrScalar]);
+
+/** A JSON string that needs no escape (NEEDS_ESCAPE below), as a pattern. */
+const PLAIN_STRING = String.raw`"[^"\\\u0000-\u001f\ud800-\udfff]*"`;
 
 /** The leaf types whose values are never JSON strings; every other one (String, ID, enums, custom scalars) is written quoted. */
 const UNQUOTED = new Set<GraphQLLeafType>([GraphQLInt, GraphQLFloat, GraphQLBoolean]);
@@ -116,6 +133,8 @@ interface FieldPlan {
   prefix: string;
   read(source: any, ctx: Context): unknown;
   completion: Completion;
+  /** the value's stored JSON text (STORED_JSON), when it is exactly what writing the value would give; else undefined */
+  stored?: (source: any) => string | undefined;
 }
 
 interface ObjectPlan {
@@ -124,6 +143,11 @@ interface ObjectPlan {
   afterComma: string;
   /** `}`, after what closes the last field's value */
   close: string;
+  /**
+   * A pattern of the object as JSON.stringify writes it when every field is a string as it is under its own name
+   * (`{"start":"…","end":"…"}`), undefined for any other selection: what stored JSON text must be to be copied.
+   */
+  asStored?: string;
 }
 
 /**
@@ -229,23 +253,41 @@ class Planner {
   private objectPlan(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): ObjectPlan {
     const fields: FieldPlan[] = [];
     let open = '{';
+    let asStored: string | undefined = '';
     for (const [key, nodes] of this.collect(type, sets)) {
       const name = nodes[0].name.value;
       const field = name === '__typename' ? null : type.getFields()[name];
       if (field === undefined || (field && field.args.length > 0)) throw CANNOT;
       const typename = type.name;
       const completion: Completion = field ? this.completion(field.type, nodes) : { kind: 'leaf', type: GraphQLString, nonNull: true };
+      const stored = field ? this.stored(type, name, completion) : undefined;
       const quoted = completion.kind === 'leaf' && completion.nonNull && !UNQUOTED.has(completion.type);
-      const bracketed = completion.kind === 'list' && completion.nonNull;
+      // A stored value's text has its own brackets.
+      const bracketed = completion.kind === 'list' && completion.nonNull && !stored;
       fields.push({
         prefix: `${open}${JSON.stringify(key)}:${quoted ? '"' : bracketed ? '[' : ''}`,
         read: field ? this.reader(type, field) : () => typename,
         completion: quoted ? { ...completion, quoted } : bracketed ? { ...completion, bracketed } : completion,
+        stored,
       });
       open = quoted ? '",' : bracketed ? '],' : ',';
+      const asIs = field && key === name && completion.kind === 'leaf' && AS_IS.has(completion.type);
+      asStored = asIs && asStored !== undefined ? `${asStored}${asStored ? ',' : ''}"${key}":${PLAIN_STRING}` : undefined;
     }
     // An object with no field (all skipped) is `{}`, written whole by the writer.
-    return { fields, afterComma: `,${fields[0]?.prefix ?? ''}`, close: `${open.slice(0, -1)}}` };
+    return { fields, afterComma: `,${fields[0]?.prefix ?? ''}`, close: `${open.slice(0, -1)}}`, asStored: asStored ? String.raw`\{${asStored}\}` : undefined };
+  }
+
+  /** A STORED_JSON field's stored text, when it is a list of objects written exactly as the selection asks (ObjectPlan.asStored). */
+  private stored(type: GraphQLObjectType, name: string, completion: Completion): FieldPlan['stored'] {
+    const text = STORED_JSON[type.name]?.[name];
+    const item = completion.kind === 'list' ? completion.item : undefined;
+    if (!text || item?.kind !== 'object' || !item.plan.asStored) return undefined;
+    const exact = new RegExp(String.raw`^\[(?:${item.plan.asStored}(?:,(?=\{)|(?=\])))*\]$`);
+    return (source) => {
+      const t = text(source);
+      return t !== undefined && exact.test(t) ? t : undefined;
+    };
   }
 
   private reader(type: GraphQLObjectType, field: GraphQLField<unknown, Context>): FieldPlan['read'] {
@@ -400,6 +442,11 @@ class Writer {
     for (let i = from; i < fields.length; i++) {
       const field = fields[i];
       this.out.write(i === 0 && comma ? plan.afterComma : field.prefix);
+      const stored = field.stored?.(source);
+      if (stored !== undefined) {
+        this.out.write(stored);
+        continue;
+      }
       const pending = this.value(field.completion, field.read(source, this.ctx));
       if (pending) return pending.then(() => this.fields(plan, source, i + 1));
     }

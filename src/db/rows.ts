@@ -38,34 +38,6 @@ export function columnsOf(table: keyof typeof READ, alias: string): string {
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
-const START = '{"start":"';
-const END = '","end":"';
-
-/**
- * A pool's ranges as they are stored, JSON.stringify of IpRange[] (`[{"start":"…","end":"…"},…]`), read by
- * hand: JSON.parse takes twice as long, and a big answer has 40,000 pools. Any other text (other keys, an
- * escape) is left to JSON.parse.
- */
-export function parseRanges(text: string): IpRange[] {
-  const ranges: IpRange[] = [];
-  if (text === '[]') return ranges;
-  if (text.charCodeAt(0) !== 91 /* [ */ || text.includes('\\')) return JSON.parse(text) as IpRange[];
-  for (let i = 1; ; ) {
-    if (!text.startsWith(START, i)) return JSON.parse(text) as IpRange[];
-    const start = i + START.length;
-    const startEnd = text.indexOf('"', start);
-    if (!text.startsWith(END, startEnd)) return JSON.parse(text) as IpRange[];
-    const end = startEnd + END.length;
-    const endEnd = text.indexOf('"', end);
-    if (text.charCodeAt(endEnd + 1) !== 125 /* } */) return JSON.parse(text) as IpRange[];
-    ranges.push({ start: text.slice(start, startEnd), end: text.slice(end, endEnd) });
-    i = endEnd + 2;
-    if (text.charCodeAt(i) === 93 /* ] */ && i === text.length - 1) return ranges;
-    if (text.charCodeAt(i) !== 44 /* , */) return JSON.parse(text) as IpRange[];
-    i++;
-  }
-}
-
 // The mappers take a row as src/db/row-reader.ts gives it: the values in READ's column order.
 
 export function toServer([id, name, address, configPath, transport, unmatchedFailoverPeers, createdAt]: Row): DhcpServer {
@@ -108,13 +80,9 @@ export function toScope([id, serverId, network, name, enabled, failoverRelations
   return s;
 }
 
+/** The ranges stay the text the database holds until they are read (src/entities/pool.ts). */
 export function toPool([id, scopeId, position, ranges]: Row): Pool {
-  const p = new Pool();
-  p.id = Number(id);
-  p.scopeId = Number(scopeId);
-  p.position = Number(position);
-  p.ranges = typeof ranges === 'string' ? parseRanges(ranges) : (ranges as IpRange[]);
-  return p;
+  return Pool.stored(Number(id), Number(scopeId), Number(position), ranges as string);
 }
 
 /** `column IN <keys>` with all keys in ONE bind parameter, so neither the statement count nor the parameter count grows with them. */

@@ -45,6 +45,7 @@ const DIRECT: { DhcpServer: Direct<DhcpServer>; FailoverRelationship: Direct<Fai
   },
   Pool: {
     id: (pool) => pool.globalId,
+    ranges: (pool) => pool.ranges,
     utilization: (pool, _args, ctx) => utilization.pool.utilization(pool, ctx),
   },
 };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import timers from 'node:timers/promises';
 import { NESTED_QUERY, PAIR_ADDRESSES, pairConfig } from '../../bench/pair-config';
 import * as jsonAnswer from '../../src/json-answer';
+import * as storedRanges from '../../src/entities/stored-ranges';
 import { ADD_SERVER, CREATE_SCOPE, DELETE_SCOPE } from '../helpers/operations';
 import { ADMIN_TOKEN, Site } from '../helpers/site';
 import { FRONTEND_QUERY } from './security/frontend-query';
@@ -61,6 +62,7 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
     const spy = jest.spyOn(jsonAnswer, 'writeAnswer');
     const answer = await both({ query, variables });
     const calls = await written(spy);
+    spy.mockRestore();
     expect(calls).toHaveLength(1);
     // byte for byte what Apollo serialises from graphql-js's result
     if (calls[0]) expect(answer.text).toBe(JSON.stringify(comparable(js, answer).body) + '\n');
@@ -124,6 +126,41 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
       expect(answer.json.data.servers[0].scopes.find((s: { network: string }) => s.network === '198.51.100.0/24').name).toBe(name);
     } finally {
       for (const site of [json, jit, js]) await site.gateway.db.query(`UPDATE scope SET name = NULL WHERE network = '198.51.100.0/24'`);
+    }
+  });
+
+  test("a pool's ranges are copied into the answer as they are stored when the selection asks for exactly them", async () => {
+    const query = (selection: string) => ({ query: `{ servers { scopes { pools { ranges ${selection} } } } }` });
+    const parsed = jest.spyOn(storedRanges, 'parseRanges');
+    // On the json site alone (the other two read every pool's ranges): no pool's text is parsed.
+    const { data } = (await postGraphQL(json, query('{ start end }'))).json;
+    const ranges = data.servers.flatMap((s: any) => s.scopes.flatMap((scope: any) => scope.pools.flatMap((p: any) => p.ranges)));
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges[0]).toEqual({ start: expect.any(String), end: expect.any(String) });
+    expect(parsed).not.toHaveBeenCalled();
+    // Another selection is written from the ranges, read from the text.
+    await postGraphQL(json, query('{ end start }'));
+    expect(parsed).toHaveBeenCalled();
+  });
+
+  test.each<[string, string]>([
+    ['as JSON.stringify writes it', '[{"start":"198.51.100.10","end":"198.51.100.20"},{"start":"198.51.100.30","end":"198.51.100.40"}]'],
+    ['with spaces', '[ {"start":"198.51.100.10", "end":"198.51.100.20"} ]'],
+    ['with the keys the other way round', '[{"end":"198.51.100.20","start":"198.51.100.10"}]'],
+    ['with another key', '[{"start":"198.51.100.10","end":"198.51.100.20","note":"x"}]'],
+    ['with an escape', '[{"start":"198.51.100.1\\u0030","end":"198.51.100.20"}]'],
+    ['empty', '[]'],
+  ])('ranges stored %s are answered as graphql-js answers them, for every selection', async (_label, text) => {
+    const [{ id, ranges }] = await json.gateway.db.query('SELECT id, ranges FROM pool ORDER BY id LIMIT 1');
+    for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', [text, id]);
+    try {
+      for (const selection of ['{ start end }', '{ end start }', '{ start: end end: start }', '{ start e: end }', '{ __typename start end }', '{ start end start }', '{ ...R }']) {
+        const fragment = selection.includes('...R') ? ' fragment R on IpRange { start end }' : '';
+        const { written: byWriter } = await writtenBoth(`{ servers { scopes { pools { id ranges ${selection} } } } }${fragment}`);
+        expect(byWriter).toBe(true);
+      }
+    } finally {
+      for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', [ranges, id]);
     }
   });
 

@@ -1,6 +1,7 @@
 import { FailoverRole } from '../../src/domain';
 import { DhcpServer, FailoverRelationship, Pool, Scope } from '../../src/entities';
-import { READ, insertScopes, parseRanges, replacePoolsOfServer, select, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
+import { READ, insertScopes, replacePoolsOfServer, select, toPool, toRelationship, toScope, toServer } from '../../src/db/rows';
+import { parseRanges } from '../../src/entities/stored-ranges';
 import { rowReader, type Row, type RowQuery } from '../../src/db/row-reader';
 import { Site } from '../helpers/site';
 
@@ -34,8 +35,7 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
     expect(selected.sort()).toEqual(columnsOf(entity).map((c) => c.databaseName).sort());
     // A row as src/db/row-reader.ts gives it (values in the SELECT's order): every property gets a value.
     const entityOfRow = toEntity(selected.map(() => '[]'));
-    expect(Object.keys(entityOfRow).sort()).toEqual(columnsOf(entity).map((c) => c.propertyName).sort());
-    expect(Object.entries(entityOfRow).filter(([, v]) => v === undefined)).toEqual([]);
+    expect(columnsOf(entity).filter((c) => c.getEntityValue(entityOfRow) === undefined).map((c) => c.propertyName)).toEqual([]);
   });
 
   test('insertScopes and replacePoolsOfServer write every column: a row reads back as it was given', async () => {
@@ -52,7 +52,9 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
     const read = (await rows(select(READ.scope, `server_id = ${server.id}`), toScope))[0];
     expect(read).toEqual(Object.assign(new Scope(), { id: read.id, ...scope }));
     const pools = await rows(select(READ.pool, `scope_id = ${read.id}`, 'position'), toPool);
-    expect(pools).toEqual([0, 1].map((position) => Object.assign(new Pool(), { id: pools[position].id, scopeId: read.id, position, ranges })));
+    // The ranges as the pool reads them (they are kept as the stored text until then).
+    expect(pools.map((p) => ({ id: p.id, scopeId: p.scopeId, position: p.position, ranges: p.ranges }))).toEqual([0, 1].map((position) => ({ id: pools[position].id, scopeId: read.id, position, ranges })));
+    expect(pools.every((p) => p instanceof Pool)).toBe(true);
     expect(Object.keys(scope).sort()).toEqual(columnsOf(Scope).map((c) => c.propertyName).filter((p) => p !== 'id').sort());
   });
 
