@@ -60,8 +60,15 @@ const STORED_JSON: Record<string, Record<string, (source: any) => string | undef
 /** The leaf types whose serialize gives a string as it is: a stored JSON string of one of them is what writing it gives. */
 const AS_IS = new Set<GraphQLLeafType>([GraphQLString, GraphQLID, IPv4Scalar, IPv4CidrScalar]);
 
-/** A JSON string that needs no escape (NEEDS_ESCAPE below), as a pattern. */
-const PLAIN_STRING = String.raw`"[^"\\\u0000-\u001f\ud800-\udfff]*"`;
+/**
+ * What JSON.stringify escapes in a string: quote, backslash, control characters and lone surrogate halves (here every
+ * half: a string with a pair goes to JSON.stringify, which leaves the pair as it is).
+ */
+const ESCAPED = String.raw`"\\\u0000-\u001f\ud800-\udfff`;
+const NEEDS_ESCAPE = new RegExp(`[${ESCAPED}]`);
+
+/** A JSON string that needs no escape, as a pattern. */
+const PLAIN_STRING = `"[^${ESCAPED}]*"`;
 
 /** The leaf types whose values are never JSON strings; every other one (String, ID, enums, custom scalars) is written quoted. */
 const UNQUOTED = new Set<GraphQLLeafType>([GraphQLInt, GraphQLFloat, GraphQLBoolean]);
@@ -392,9 +399,6 @@ class Output {
     return this.chunks.join('');
   }
 }
-
-/** What JSON.stringify escapes in a string: quote, backslash, control characters and lone surrogate halves. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
  * Writes values as their completions say, depth first. It is synchronous until the current slice has run SLICE_MS:
