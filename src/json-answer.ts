@@ -278,7 +278,8 @@ class Planner {
         stored,
       });
       open = quoted ? '",' : bracketed ? '],' : ',';
-      const asIs = field && key === name && completion.kind === 'leaf' && AS_IS.has(completion.type);
+      // A property as it is: a resolver of its own could answer something else than the stored value.
+      const asIs = field && !field.resolve && key === name && completion.kind === 'leaf' && AS_IS.has(completion.type);
       asStored = asIs && asStored !== undefined ? `${asStored}${asStored ? ',' : ''}"${key}":${PLAIN_STRING}` : undefined;
     }
     // An object with no field (all skipped) is `{}`, written whole by the writer.

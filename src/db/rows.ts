@@ -41,8 +41,9 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T)
 // The mappers take a row as src/db/row-reader.ts gives it: the values in READ's column order. The two a big answer
 // runs 20,000 and 40,000 times (scopes, pools) make each entity as an object literal with the class's prototype, not
 // by `new` and assignments: the same object to every reader (`instanceof` included: the entities have no constructor
-// and no field initialisers), and V8 makes it in one step at its final size; the nested query's young-generation
-// collections took a third less time (the entities live until the answer is written, so each one copies them).
+// and no field initialisers, and each literal lists every field, as `satisfies` checks), and V8 makes it in one step
+// at its final size; the nested query's young-generation collections took a third less time (the entities live until
+// the answer is written, so each collection copies them).
 
 export function toServer([id, name, address, configPath, transport, unmatchedFailoverPeers, createdAt]: Row): DhcpServer {
   const s = new DhcpServer();

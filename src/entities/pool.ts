@@ -44,7 +44,10 @@ export class Pool {
   /** A pool whose ranges are the stored JSON text of IpRange[] (`[{"start":"…","end":"…"},…]`), read when asked for. */
   static stored(id: number, scopeId: number, position: number, rangesText: string): Pool {
     // A literal with the prototype, not `new`: see src/db/rows.ts's mappers.
-    return { __proto__: Pool.prototype, id, scopeId, position, rangesOrText: rangesText } as unknown as Pool;
+    return { __proto__: Pool.prototype, id, scopeId, position, rangesOrText: rangesText } satisfies Omit<Pool, 'globalId' | 'ranges' | 'storedRanges'> & {
+      __proto__: Pool;
+      rangesOrText: string;
+    } as unknown as Pool;
   }
 
   /** The stored JSON text of the ranges while they have not been read; undefined once they have, or when they were set. */

@@ -45,6 +45,7 @@ const DIRECT: { DhcpServer: Direct<DhcpServer>; FailoverRelationship: Direct<Fai
   },
   Pool: {
     id: (pool) => pool.globalId,
+    // an accessor (src/entities/pool.ts): type-graphql gives it a resolver of its own, like a getter's
     ranges: (pool) => pool.ranges,
     utilization: (pool, _args, ctx) => utilization.pool.utilization(pool, ctx),
   },

@@ -164,6 +164,20 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
     }
   });
 
+  test("ranges stored as text JSON does not read are that field's error, the same on every site", async () => {
+    const [{ id, ranges }] = await json.gateway.db.query('SELECT id, ranges FROM pool ORDER BY id LIMIT 1');
+    for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', ['[{"start":"198.51.100.10"', id]);
+    try {
+      const { answer, written: byWriter } = await writtenBoth('{ servers { scopes { pools { id ranges { start end } } } } }');
+      expect(byWriter).toBe(false);
+      expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', path: expect.arrayContaining(['pools', 'ranges']) });
+      // A query that does not ask for the ranges does not read them.
+      expect((await writtenBoth('{ servers { scopes { pools { id } } } }')).answer.json.errors).toBeUndefined();
+    } finally {
+      for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', [ranges, id]);
+    }
+  });
+
   test('the frontend query, named fragments and fragments on the Node interface', async () => {
     expect((await both({ query: FRONTEND_QUERY })).json.data.servers).toHaveLength(2);
     const withFragments = `query($s: ID!, $p: ID!) {

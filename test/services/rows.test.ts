@@ -36,6 +36,8 @@ describe('the column lists of src/db/rows.ts and the entities', () => {
     // A row as src/db/row-reader.ts gives it (values in the SELECT's order): every property gets a value.
     const entityOfRow = toEntity(selected.map(() => '[]'));
     expect(columnsOf(entity).filter((c) => c.getEntityValue(entityOfRow) === undefined).map((c) => c.propertyName)).toEqual([]);
+    // one own property per column, and no other (a pool's ranges are an accessor over one)
+    expect(Object.keys(entityOfRow)).toHaveLength(columnsOf(entity).length);
   });
 
   test('insertScopes and replacePoolsOfServer write every column: a row reads back as it was given', async () => {
