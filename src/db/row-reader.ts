@@ -29,9 +29,12 @@ export interface RowReader {
   each(query: RowQuery, params: readonly unknown[], each: (row: Row) => void): Promise<void>;
 }
 
+/** ` ORDER BY …`, or nothing. */
+const orderClause = (orderBy: string | undefined): string => (orderBy ? ` ORDER BY ${orderBy}` : '');
+
 /** The query as one plain SELECT. */
 function sqlOf({ columns, from, orderBy }: RowQuery): string {
-  return `SELECT ${columns} ${from}${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
+  return `SELECT ${columns} ${from}${orderClause(orderBy)}`;
 }
 
 /**
@@ -41,7 +44,7 @@ function sqlOf({ columns, from, orderBy }: RowQuery): string {
  * integers, text and NULL (a BLOB is refused by json_array).
  */
 function asJsonArray({ columns, from, orderBy }: RowQuery): string {
-  return `SELECT json_group_array(json_array(${columns})${orderBy ? ` ORDER BY ${orderBy}` : ''}) ${from}`;
+  return `SELECT json_group_array(json_array(${columns})${orderClause(orderBy)}) ${from}`;
 }
 
 const readers = new WeakMap<DataSource, RowReader>();
