@@ -129,6 +129,18 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
     }
   });
 
+  /** `work` with the first pool's ranges stored as `text` on every site, and put back after it. */
+  async function withFirstPoolRanges(text: string, work: () => Promise<void>): Promise<void> {
+    const [{ id, ranges }] = await json.gateway.db.query('SELECT id, ranges FROM pool ORDER BY id LIMIT 1');
+    const store = (value: string) => Promise.all([json, jit, js].map((site) => site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', [value, id])));
+    await store(text);
+    try {
+      await work();
+    } finally {
+      await store(ranges);
+    }
+  }
+
   test("a pool's ranges are copied into the answer as they are stored when the selection asks for exactly them", async () => {
     const query = (selection: string) => ({ query: `{ servers { scopes { pools { ranges ${selection} } } } }` });
     const parsed = jest.spyOn(storedRanges, 'parseRanges');
@@ -151,31 +163,23 @@ describe('every executor gives the answers and the errors graphql-js gives', () 
     ['with an escape', '[{"start":"198.51.100.1\\u0030","end":"198.51.100.20"}]'],
     ['empty', '[]'],
   ])('ranges stored %s are answered as graphql-js answers them, for every selection', async (_label, text) => {
-    const [{ id, ranges }] = await json.gateway.db.query('SELECT id, ranges FROM pool ORDER BY id LIMIT 1');
-    for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', [text, id]);
-    try {
+    await withFirstPoolRanges(text, async () => {
       for (const selection of ['{ start end }', '{ end start }', '{ start: end end: start }', '{ start e: end }', '{ __typename start end }', '{ start end start }', '{ ...R }']) {
         const fragment = selection.includes('...R') ? ' fragment R on IpRange { start end }' : '';
         const { written: byWriter } = await writtenBoth(`{ servers { scopes { pools { id ranges ${selection} } } } }${fragment}`);
         expect(byWriter).toBe(true);
       }
-    } finally {
-      for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', [ranges, id]);
-    }
+    });
   });
 
   test("ranges stored as text JSON does not read are that field's error, the same on every site", async () => {
-    const [{ id, ranges }] = await json.gateway.db.query('SELECT id, ranges FROM pool ORDER BY id LIMIT 1');
-    for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', ['[{"start":"198.51.100.10"', id]);
-    try {
+    await withFirstPoolRanges('[{"start":"198.51.100.10"', async () => {
       const { answer, written: byWriter } = await writtenBoth('{ servers { scopes { pools { id ranges { start end } } } } }');
       expect(byWriter).toBe(false);
       expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', path: expect.arrayContaining(['pools', 'ranges']) });
       // A query that does not ask for the ranges does not read them.
       expect((await writtenBoth('{ servers { scopes { pools { id } } } }')).answer.json.errors).toBeUndefined();
-    } finally {
-      for (const site of [json, jit, js]) await site.gateway.db.query('UPDATE pool SET ranges = ? WHERE id = ?', [ranges, id]);
-    }
+    });
   });
 
   test('the frontend query, named fragments and fragments on the Node interface', async () => {
