@@ -2,13 +2,14 @@ import type { EntityManager } from 'typeorm';
 import type { TreeModel } from '../../config-sync';
 import { networksOfServer } from '../../db/rows';
 import { ConflictError } from '../../errors';
-import { Cidr, overlaps, parseCidr } from '../../net/ipv4';
+import { cidrSpan, overlaps, type Cidr } from '../../net/ipv4';
 
 /** The first of `networks` (canonical CIDR texts) that shares an address with `cidr`, skipping `except`. */
 function firstOverlap(cidr: Cidr, networks: string[], except?: string): string | undefined {
   return networks.find((network) => {
-    const other = parseCidr(network)?.cidr;
-    return network !== except && other !== undefined && overlaps(other, cidr);
+    if (network === except) return false;
+    const other = cidrSpan(network);
+    return other !== null && overlaps(other, cidr);
   });
 }
 

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { parseIpv4 } from '../../../src/net/ipv4';
+import { cidrSpan, parseCidr, parseIpv4 } from '../../../src/net/ipv4';
 
 describe('parseIpv4', () => {
   it.each([
@@ -29,5 +29,20 @@ describe('parseIpv4', () => {
       const text = Array.from({ length: 1 + rand(16) }, () => alphabet[rand(alphabet.length)]).join('');
       expect(parseIpv4(text)).toBe(reference(text));
     }
+  });
+});
+
+describe('cidrSpan', () => {
+  // The overlap check reads a server's networks with it; parseCidr is the rule it must keep.
+  it.each(['10.1.2.0/24', '10.1.2.77/24', '0.0.0.0/0', '198.51.100.7/32', '255.255.255.255/31', '10.0.0.0/8', '1.2.3.4', '1.2.3.4/33', '1.2.3.4/', '1.2.3.4/-1', '01.2.3.4/8', '1.2.3.4/024', ''])(
+    'spans what parseCidr does for %j',
+    (text) => {
+      const parsed = parseCidr(text);
+      expect(cidrSpan(text)).toEqual(parsed === null ? null : { first: parsed.cidr.first, last: parsed.cidr.last });
+    },
+  );
+
+  it('spans a /24 from its first to its last address', () => {
+    expect(cidrSpan('10.1.2.77/24')).toEqual({ first: 0x0a010200, last: 0x0a0102ff });
   });
 });
