@@ -52,6 +52,7 @@ export interface ConfigModel {
   text: string;
   cst: Cst;
   errors: ParseError[];
+  /** In text order, nested ones where they stand. */
   subnets: SubnetModel[];
   peers: FailoverPeerModel[];
   omapiPort: number | null;

@@ -326,7 +326,7 @@ export class ConfigEditor {
 
   /**
    * The first top-level declaration with a pool that will refer to the peer
-   * (see referrers(); appended subnets come last and never are), or the one
+   * (see earliestReferrer(); appended subnets come last and never are), or the one
    * holding the include another file's referrer is read through, or null.
    */
   private firstReferrer(name: string): CstNode | null {
@@ -338,25 +338,29 @@ export class ConfigEditor {
     return nodes.length === 0 ? null : nodes.reduce((a, b) => (b.start < a.start ? b : a));
   }
 
+  /**
+   * The earliest of the pools that will refer to the peer: those this editor sets or adds included (an added
+   * one as its subnet), removed ones not. The model's subnets are in text order, so the search stops at the
+   * first of the file's (a pair's file has 10,000 referrers).
+   */
   private earliestReferrer(name: string): TextRange | null {
-    return this.referrers(name).reduce<TextRange | null>((first, range) => (first === null || range.start < first.start ? range : first), null);
-  }
-
-  /** The pools that will refer to the peer: those this editor sets or adds included (an added one as its subnet), removed ones not. */
-  private referrers(name: string): TextRange[] {
-    const referrers: TextRange[] = [];
-    for (const subnet of this.model.subnets) {
+    let earliest: TextRange | null = null;
+    search: for (const subnet of this.model.subnets) {
       if (this.removedSubnets.has(subnet.range.start)) continue;
       for (const pool of subnet.pools) {
         if (this.removedPools.has(pool.range.start)) continue;
         const change = this.poolPeers.get(pool.range.start);
-        if ((change === undefined ? pool.failoverPeer : change.name) === name) referrers.push(pool.range);
+        if ((change === undefined ? pool.failoverPeer : change.name) === name) {
+          earliest = pool.range;
+          break search;
+        }
       }
     }
     for (const { subnet, spec } of this.addedPools) {
-      if (spec.failoverPeer === name && !this.removedSubnets.has(subnet.range.start)) referrers.push(subnet.range);
+      if (spec.failoverPeer !== name || this.removedSubnets.has(subnet.range.start)) continue;
+      if (earliest === null || subnet.range.start < earliest.start) earliest = subnet.range;
     }
-    return referrers;
+    return earliest;
   }
 
   /**

@@ -188,6 +188,25 @@ describe('failover peer declarations', () => {
 
   itDhcpdAccepts('a peer placed before a pool added by the same editor', () => [threeSubnetsFile()]);
 
+  it('places a peer after a referring pool the editor removes, before the next referrer', () => {
+    const text = dedent`
+      subnet 10.1.0.0 netmask 255.255.255.0 {
+        pool { failover peer "dc1-dc2"; range 10.1.0.10 10.1.0.20; }
+        pool { range 10.1.0.30 10.1.0.40; }
+      }
+      subnet 10.2.0.0 netmask 255.255.255.0 {
+      }
+      subnet 10.3.0.0 netmask 255.255.255.0 {
+        pool { failover peer "dc1-dc2"; range 10.3.0.10 10.3.0.20; }
+      }
+    `;
+    const model = parseConfig(edit(text, (editor, read) => editor.removePool(read.subnets[0].pools[0]).upsertFailoverPeer(PRIMARY)));
+    expect(model.subnets[0].pools).toHaveLength(1);
+    const peerAt = model.peers[0].range.start;
+    expect(model.subnets[1].range.end).toBeLessThan(peerAt);
+    expect(peerAt).toBeLessThan(model.subnets[2].range.start);
+  });
+
   // A pool earlier in the file than the declaration comes to refer to it: dhcpd -t would say "failover peer dc1-dc2: not found".
   const laterPeerText = dedent`
     authoritative;
