@@ -5,7 +5,7 @@ import { parseConfig, type ConfigModel } from '../dhcpd/model';
 import { ConfigEditor } from '../edit/config-editor';
 import { readTree, treeTexts, type ConfigTree } from './config-tree';
 import { driftedFiles, type LastSeen } from './drifted-files';
-import type { ModelCache } from './model-cache';
+import { sha256, type ModelCache } from './model-cache';
 import { TreeEditor } from './tree-editor';
 import { readingPlaces, treeModel, type TreeModel } from './tree-model';
 
@@ -37,6 +37,8 @@ interface FileEdit {
   path: string;
   /** the bytes read at the start of the change, null when the (main) file did not exist */
   original: Buffer | null;
+  /** their SHA-256 (of no bytes when the file did not exist) */
+  hash: string;
   /** the model as read, and as this change leaves it so far (re-read after a composition) */
   read: ConfigModel;
   model: ConfigModel;
@@ -62,6 +64,9 @@ export interface FileChange {
   path: string;
   before: string | null;
   after: string;
+  /** SHA-256 of the bytes read and of `after`, each computed once: the journal entry, the file state and the model cache need them (2 MB each) */
+  readonly beforeHash: string;
+  readonly afterHash: string;
 }
 
 export interface Written {
@@ -106,10 +111,17 @@ export class RestoreFailedError extends Error {
   }
 }
 
-/** A server whose files change, with the new text of each file that changes. */
+/** A file that changes: its edit, and its change; `bytes`, the new text encoded while dhcpd runs. */
+interface CandidateFile {
+  file: FileEdit;
+  change: FileChange;
+  bytes?: Buffer;
+}
+
+/** A server whose files change, with each file that changes. */
 interface Candidate {
   edit: ServerEdit;
-  files: { file: FileEdit; text: string }[];
+  files: CandidateFile[];
 }
 
 /**
@@ -194,7 +206,7 @@ export class ChangeSet {
       for (const file of edit.edits.values()) {
         if (!file.editor?.hasEdits() && file.model === file.read) continue;
         const text = file.editor?.hasEdits() ? file.editor.apply() : file.model.text;
-        if (text !== textBefore(file)) files.push({ file, text });
+        if (text !== textBefore(file)) files.push({ file, change: fileChange(edit.server, file, text) });
       }
       if (files.length > 0) candidates.push({ edit, files });
     }
@@ -217,7 +229,7 @@ export class ChangeSet {
 
   /**
    * Validates and, while dhcpd runs, reads the new texts (the written files' models, so the next change parses
-   * nothing) and calls `hooks.beside` (the journal entry and the change's rows): the two dhcpd -t keep the
+   * nothing), encodes them and calls `hooks.beside` (the journal entry and the change's rows): the two dhcpd -t keep the
    * machine's cores busy for seconds, and this work needs no verdict. A check that failed before that point (its
    * dhcpd never ran) skips it. Once every check passed, `hooks.validated`; then writes every changed file with a
    * compare-and-swap against the bytes read, reloading each server once its files are written; on any failure
@@ -248,7 +260,10 @@ export class ChangeSet {
       await Promise.all(running);
       if (!failed) {
         // candidates() placed the peer changes already: the editors hold every edit.
-        for (const { edit, files } of candidates) settle(edit, files.filter((c) => c.file.editor?.hasEdits()));
+        for (const { edit, files } of candidates) {
+          settle(edit, files.filter((c) => c.file.editor?.hasEdits()).map((c) => ({ file: c.file, text: c.change.after })));
+          for (const c of files) c.bytes = Buffer.from(c.change.after, 'utf8');
+        }
         await hooks.beside(changes);
       }
     } finally {
@@ -280,7 +295,7 @@ export class ChangeSet {
         for (const c of files) {
           // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen. The file
           // is read back while the new bytes are staged beside it, and swapped in as soon as they compare equal.
-          const bytes = Buffer.from(c.text, 'utf8');
+          const bytes = c.bytes!;
           const [staged, now] = await Promise.allSettled([edit.files.stage(c.file.path, bytes), edit.files.read(c.file.path)]);
           const unchanged = now.status === 'fulfilled' && sameBytes(now.value, c.file.original);
           if (staged.status === 'fulfilled' && !unchanged) await staged.value.discard();
@@ -294,7 +309,7 @@ export class ChangeSet {
           if (done.files.length === 0) written.push(done);
           done.files.push(c);
           // The candidate's model, read while dhcpd ran (settle): the next change starts from it.
-          this.deps.models.remember(c.file.path, bytes, c.file.model);
+          this.deps.models.remember(c.file.path, bytes, c.change.afterHash, c.file.model);
         }
         await edit.files.reload();
       } catch (e) {
@@ -320,7 +335,7 @@ export class ChangeSet {
     const end = this.deps.metrics.validations.startTimer();
     let result;
     try {
-      result = await edit.files.validate(tree.main, new Map([...treeTexts(tree), ...files.map((c): [string, string] => [c.file.path, c.text])]), started);
+      result = await edit.files.validate(tree.main, new Map([...treeTexts(tree), ...files.map((c): [string, string] => [c.file.path, c.change.after])]), started);
     } catch (e) {
       end({ outcome: 'error' });
       throw applyFailed(server, e);
@@ -357,7 +372,7 @@ export class ChangeSet {
       // Editing a file the parser cannot fully read (or that is not UTF-8) could change bytes it did not understand.
       const unreadable = tree.files.find((f) => f.model.errors.length > 0);
       if (unreadable) throw unreadableFile(server, unreadable.model);
-      const edits = new Map(tree.files.map((f): [string, FileEdit] => [f.path, { path: f.path, original: f.bytes, read: f.model, model: f.model, editor: null }]));
+      const edits = new Map(tree.files.map((f): [string, FileEdit] => [f.path, { path: f.path, original: f.bytes, hash: f.hash, read: f.model, model: f.model, editor: null }]));
       e = { server, files, tree, edits, view: null, editor: null };
       this.edits.set(server.id, e);
     }
@@ -392,7 +407,21 @@ export async function readOrFail(files: ServerFiles, server: ServerRef, path = s
 }
 
 function changesOf(candidates: Candidate[]): FileChange[] {
-  return candidates.flatMap(({ edit, files }) => files.map((c) => ({ server: edit.server, path: c.file.path, before: c.file.original === null ? null : textBefore(c.file), after: c.text })));
+  return candidates.flatMap(({ files }) => files.map((c) => c.change));
+}
+
+function fileChange(server: ServerRef, file: FileEdit, after: string): FileChange {
+  let afterHash: string | undefined;
+  return {
+    server,
+    path: file.path,
+    before: file.original === null ? null : textBefore(file),
+    after,
+    beforeHash: file.hash,
+    get afterHash() {
+      return (afterHash ??= sha256(after));
+    },
+  };
 }
 
 function sameBytes(a: Buffer | null, b: Buffer | null): boolean {

@@ -23,13 +23,13 @@ export class ModelCache {
   }
 
   /**
-   * `bytes` were just written to `path`, and `model` was read from the text they encode: the next read of the
-   * file finds it instead of parsing 2 MB again.
+   * `bytes` (SHA-256 `hash`) were just written to `path`, and `model` was read from the text they encode: the
+   * next read of the file finds it instead of parsing 2 MB again.
    */
-  remember(path: string, bytes: Buffer, model: ConfigModel): void {
-    // A text with a lone surrogate is written as U+FFFD and would read back as another text.
+  remember(path: string, bytes: Buffer, hash: string, model: ConfigModel): void {
+    // A text with a lone surrogate is written as U+FFFD and would read back as another text (and hash).
     if (bytes.toString('utf8') !== model.text) return;
-    this.entries.set(path, { hash: sha256(bytes), model });
+    this.entries.set(path, { hash, model });
   }
 }
 

@@ -3,7 +3,6 @@ import type { MutationCaller } from '../../audit/audit-record';
 import { recordDryRun, recordFailure, recordSuccess } from '../../audit/record';
 import { ChangeSet, RestoreFailedError, type ChangeSetDeps, type FileChange, type ServerRef } from '../../config-sync/apply/change-set';
 import { Journal, recoverOpenChanges } from '../../config-sync/apply/journal';
-import { sha256 } from '../../config-sync/apply/model-cache';
 import { unifiedDiff } from '../../config-sync/apply/unified-diff';
 import { FileStates } from '../../db/file-states';
 import type { Writers } from '../../db/writers';
@@ -70,16 +69,19 @@ export class MutationRunner {
           return value;
         }
         let entry: number | null = null;
+        let audited: AuditedChange[] = [];
         let written;
         try {
           written = await changeSet.apply({
             // While dhcpd -t runs. The rows are the transaction's: it commits them only once every file is written.
             beside: async (planned) => {
               entry = await journal.open(audit?.operation ?? 'change', planned.map(journalFile));
-              for (const c of planned) await states.record(c.server.id, c.path, afterHash(c), c.after);
+              for (const c of planned) await states.record(c.server.id, c.path, c.afterHash, c.after);
               // A file the change takes out of a server's tree (an include deleted with its subnet) is that server's no more.
               for (const server of new Map(planned.map((c) => [c.server.id, c.server])).values()) await states.forgetOthers(server.id, changeSet.treeAfter(server));
               await journal.markCommitted(tx, entry);
+              // The diffs the audit row shows, while dhcpd still runs (two 2 MB files take milliseconds).
+              if (audit) audited = planned.map(auditedChange);
             },
             // A refusal by dhcpd -t is audited without diffs, as before a change is validated; a failure after, with them.
             validated: (planned) => (changes = planned),
@@ -93,7 +95,7 @@ export class MutationRunner {
           }
           throw e instanceof RestoreFailedError ? e.failure : e;
         }
-        if (audit) await recordSuccess(tx, audit, changes.map(auditedChange));
+        if (audit) await recordSuccess(tx, audit, audited);
         try {
           await qr.commitTransaction();
         } catch (e) {
@@ -115,16 +117,7 @@ export class MutationRunner {
 }
 
 function journalFile(c: FileChange) {
-  return { serverId: c.server.id, server: c.server.name, path: c.path, before: c.before, beforeHash: sha256(c.before ?? ''), afterHash: afterHash(c) };
-}
-
-const afterHashes = new WeakMap<FileChange, string>();
-
-/** The hash of a change's new text, computed once: the journal entry and the file state both need it (2 MB each). */
-function afterHash(c: FileChange): string {
-  let hash = afterHashes.get(c);
-  if (hash === undefined) afterHashes.set(c, (hash = sha256(c.after)));
-  return hash;
+  return { serverId: c.server.id, server: c.server.name, path: c.path, before: c.before, beforeHash: c.beforeHash, afterHash: c.afterHash };
 }
 
 /** A file change as the audit log shows it: a unified diff. */

@@ -1,4 +1,4 @@
-import { ModelCache } from '../../../src/config-sync';
+import { ModelCache, sha256 } from '../../../src/config-sync';
 import { parseConfig } from '../../../src/config-sync/dhcpd/model';
 
 describe('ModelCache', () => {
@@ -27,7 +27,7 @@ describe('ModelCache', () => {
     const cache = new ModelCache();
     const text = 'subnet 10.2.0.0 netmask 255.255.0.0 { }\n';
     const written = parseConfig(text);
-    cache.remember('/e.conf', Buffer.from(text), written);
+    cache.remember('/e.conf', Buffer.from(text), sha256(text), written);
     expect(cache.model('/e.conf', Buffer.from(text))).toBe(written);
     expect(cache.model('/other.conf', Buffer.from(text))).not.toBe(written);
   });
@@ -36,7 +36,7 @@ describe('ModelCache', () => {
     const cache = new ModelCache();
     const text = '# \ud800\nauthoritative;\n';
     const written = parseConfig(text);
-    cache.remember('/f.conf', Buffer.from(text), written);
+    cache.remember('/f.conf', Buffer.from(text), sha256(text), written);
     const read = cache.model('/f.conf', Buffer.from(text));
     expect(read).not.toBe(written);
     expect(read.text).toBe(Buffer.from(text).toString('utf8'));
