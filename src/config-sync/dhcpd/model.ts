@@ -249,8 +249,10 @@ function buildModel(cst: Cst): ConfigModel {
   const reader = new ModelReader(cst);
   reader.read();
   const { subnets, peers } = reader;
-  let subnetIndex: Map<string, SubnetModel> | null = null;
-  let peerIndex: Map<string, FailoverPeerModel> | null = null;
+  // Built with the model, not at the first lookup: a mutation's first lookup would otherwise wait for it, while
+  // the model of the file it wrote is read during that change's dhcpd -t (apply/change-set.ts).
+  const subnetIndex = firstByKey(subnets, (subnet) => subnet.network);
+  const peerIndex = firstByKey(peers, (peer) => peer.name);
   return {
     text: cst.text,
     cst,
@@ -263,11 +265,9 @@ function buildModel(cst: Cst): ConfigModel {
     findSubnet(network: string): SubnetModel | undefined {
       const parsed = parseCidr(network);
       if (parsed === null) return undefined;
-      subnetIndex ??= firstByKey(subnets, (subnet) => subnet.network);
       return subnetIndex.get(parsed.cidr.text);
     },
     findPeer(name: string): FailoverPeerModel | undefined {
-      peerIndex ??= firstByKey(peers, (peer) => peer.name);
       return peerIndex.get(name);
     },
   };
