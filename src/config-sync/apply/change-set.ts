@@ -262,7 +262,7 @@ export class ChangeSet {
         // candidates() placed the peer changes already: the editors hold every edit.
         for (const { edit, files } of candidates) {
           settle(edit, files.filter((c) => c.file.editor?.hasEdits()).map((c) => ({ file: c.file, text: c.change.after })));
-          for (const c of files) c.bytes = Buffer.from(c.change.after, 'utf8');
+          for (const c of files) bytesOf(c);
         }
         await hooks.beside(changes);
       }
@@ -295,7 +295,7 @@ export class ChangeSet {
         for (const c of files) {
           // Compare and swap: an edit someone saved while dhcpd -t ran must not be overwritten unseen. The file
           // is read back while the new bytes are staged beside it, and swapped in as soon as they compare equal.
-          const bytes = c.bytes!;
+          const bytes = bytesOf(c);
           const [staged, now] = await Promise.allSettled([edit.files.stage(c.file.path, bytes), edit.files.read(c.file.path)]);
           const unchanged = now.status === 'fulfilled' && sameBytes(now.value, c.file.original);
           if (staged.status === 'fulfilled' && !unchanged) await staged.value.discard();
@@ -404,6 +404,11 @@ export async function readOrFail(files: ServerFiles, server: ServerRef, path = s
   } catch (e) {
     throw applyFailed(server, e);
   }
+}
+
+/** The new text as the bytes to write, encoded once. */
+function bytesOf(c: CandidateFile): Buffer {
+  return (c.bytes ??= Buffer.from(c.change.after, 'utf8'));
 }
 
 function changesOf(candidates: Candidate[]): FileChange[] {
